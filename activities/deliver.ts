@@ -1,0 +1,104 @@
+// One delivery attempt: build, sign, send with undici, read the reply, and either return the typed body or throw
+// the classified ApplicationFailure. Free of Temporal's activity context so a benchmark can call it directly.
+import { performance } from 'node:perf_hooks';
+import { request, type Dispatcher } from 'undici';
+import { toMs } from '../src/duration';
+import { resolveRetry } from '../src/retry';
+import { displayUrl, type Step } from '../src/step';
+import { DESTINATION_BLOCKED, DestinationBlockedError } from './http';
+import { toFailure, type Outcome } from './outcomes';
+import { buildRequest } from './request';
+import { readCapped, snippet, typeResponse } from './response';
+import { parseRetryAfter } from './retryAfter';
+
+export interface DeliveryInput {
+  /** Already parsed by StepSchema in the workflow. */
+  step: Step;
+  /** Sent as webhook-id: the same on every attempt of one step run. */
+  webhookId: string;
+}
+
+export interface DeliveryResult {
+  status: number;
+  body: Record<string, unknown>;
+  attempt: number;
+}
+
+export interface DeliverOptions {
+  agent: Dispatcher;
+  attempt: number;
+  /** The activity's cancellation signal; aborts the request when Temporal cancels the attempt. */
+  signal?: AbortSignal;
+}
+
+/** A receiver's Retry-After is honoured up to this (or the step's maximumInterval when longer), so a step ends. */
+export const MAX_RETRY_AFTER_MS = 3_600_000;
+
+const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+export async function deliver(input: DeliveryInput, options: DeliverOptions): Promise<DeliveryResult> {
+  const { step } = input;
+  const timeoutMs = toMs(step.timeout);
+  const retry = resolveRetry(step);
+  const req = buildRequest(step, input.webhookId, Date.now());
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+  const started = performance.now();
+
+  let outcome: Outcome;
+  try {
+    const res = await request(req.url, {
+      dispatcher: options.agent,
+      method: req.method,
+      headers: req.headers,
+      body: req.body,
+      signal,
+      headersTimeout: timeoutMs,
+      bodyTimeout: timeoutMs,
+    });
+    const { text, truncated } = await readCapped(res.body);
+    const status = res.statusCode;
+    if (status >= 200 && status < 300) {
+      const typed = truncated && step.response?.fields ? { ok: false as const, reason: 'the body exceeds 1 MiB' } : typeResponse(text, step.response?.fields);
+      if (typed.ok) return { status, body: typed.body, attempt: options.attempt };
+      outcome = { kind: 'invalid-response', status, reason: typed.reason, bodySnippet: snippet(text) };
+    } else {
+      const retryAfter = res.headers['retry-after'];
+      outcome = {
+        kind: 'status',
+        status,
+        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now()),
+        bodySnippet: snippet(text),
+      };
+    }
+  } catch (err) {
+    // Temporal cancelled the attempt: let the SDK report the cancellation, not a delivery failure.
+    if (options.signal?.aborted) throw options.signal.reason ?? err;
+    outcome = errorOutcome(err, deadline.aborted, timeoutMs);
+  }
+  throw toFailure(outcome, {
+    method: req.method,
+    url: displayUrl(req.url),
+    attempt: options.attempt,
+    maxAttempts: retry.maximumAttempts,
+    durationMs: performance.now() - started,
+    maxRetryDelayMs: Math.max(retry.maximumIntervalMs, MAX_RETRY_AFTER_MS),
+  });
+}
+
+/** Maps what undici or the socket threw to an outcome, by `code` as undici's docs advise (not instanceof). */
+function errorOutcome(err: unknown, deadlinePassed: boolean, timeoutMs: number): Outcome {
+  const blocked = findCause(err, (e) => e.code === DESTINATION_BLOCKED) as DestinationBlockedError | undefined;
+  if (blocked) return { kind: 'blocked', host: blocked.host, range: blocked.range };
+  const coded = findCause(err, (e) => typeof e.code === 'string');
+  if (deadlinePassed || (coded && TIMEOUT_CODES.has(coded.code as string))) return { kind: 'timeout', timeoutMs };
+  if (coded) return { kind: 'connection', code: coded.code as string };
+  throw err;
+}
+
+function findCause(err: unknown, test: (e: { code?: unknown }) => boolean): ({ code?: unknown } & Error) | undefined {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (test(e as { code?: unknown })) return e as { code?: unknown } & Error;
+  }
+  return undefined;
+}

@@ -1,0 +1,29 @@
+// The worker's activities, made from their dependencies (the shared HTTP agent) so each worker owns one pool.
+import { Context } from '@temporalio/activity';
+import type { Dispatcher } from 'undici';
+import { deliver, type DeliveryInput, type DeliveryResult } from './deliver';
+
+export type { DeliveryInput, DeliveryResult } from './deliver';
+
+/** Heartbeats while a request is in flight, so a dead worker is noticed within the heartbeat timeout. */
+const HEARTBEAT_EVERY_MS = 1_000;
+
+export interface ActivityDeps {
+  agent: Dispatcher;
+}
+
+export function createActivities({ agent }: ActivityDeps) {
+  return {
+    async deliverWebhook(input: DeliveryInput): Promise<DeliveryResult> {
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
+      try {
+        return await deliver(input, { agent, attempt: ctx.info.attempt, signal: ctx.cancellationSignal });
+      } finally {
+        clearInterval(beat);
+      }
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;

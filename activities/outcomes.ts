@@ -1,0 +1,99 @@
+// The one table from a delivery outcome to its ApplicationFailure: type, whether Temporal retries it, and a message
+// an operator can act on. Every failure the activity raises is made here.
+import { ApplicationFailure } from '@temporalio/common';
+import { FailureType, type DeliveryFailureDetails } from '../src/failures';
+
+export type Outcome =
+  | { kind: 'status'; status: number; retryAfterMs?: number; bodySnippet?: string }
+  | { kind: 'timeout'; timeoutMs: number }
+  | { kind: 'connection'; code: string }
+  | { kind: 'blocked'; host: string; range: string }
+  | { kind: 'invalid-response'; status: number; reason: string; bodySnippet?: string };
+
+interface Row {
+  type: FailureType;
+  retryable: boolean;
+  /** Short reason shown at the end of the message, e.g. "(4xx)". */
+  reason: string;
+  matches(outcome: Outcome): boolean;
+}
+
+const status = (outcome: Outcome, test: (s: number) => boolean) => outcome.kind === 'status' && test(outcome.status);
+
+/** First matching row wins. */
+export const OUTCOME_TABLE: readonly Row[] = [
+  { type: FailureType.HttpRedirect, retryable: false, reason: '3xx; redirects are not followed', matches: (o) => status(o, (s) => s >= 300 && s < 400) },
+  { type: FailureType.HttpRetryableStatus, retryable: true, reason: '408/429', matches: (o) => status(o, (s) => s === 408 || s === 429) },
+  { type: FailureType.HttpClientError, retryable: false, reason: '4xx', matches: (o) => status(o, (s) => s >= 400 && s < 500) },
+  { type: FailureType.HttpRetryableStatus, retryable: true, reason: '5xx', matches: (o) => status(o, (s) => s >= 500) },
+  // 1xx final statuses and anything else unexpected: the receiver did not accept it and retrying will not change that.
+  { type: FailureType.HttpClientError, retryable: false, reason: 'unexpected status', matches: (o) => o.kind === 'status' },
+  { type: FailureType.Timeout, retryable: true, reason: 'timeout', matches: (o) => o.kind === 'timeout' },
+  { type: FailureType.ConnectionError, retryable: true, reason: 'connection', matches: (o) => o.kind === 'connection' },
+  { type: FailureType.ResponseInvalid, retryable: false, reason: 'the receiver already acted', matches: (o) => o.kind === 'invalid-response' },
+  { type: FailureType.DestinationBlocked, retryable: false, reason: 'set HOOKSTEP_ALLOWED_NETWORKS to allow it', matches: (o) => o.kind === 'blocked' },
+];
+
+export function classify(outcome: Outcome): Row {
+  const row = OUTCOME_TABLE.find((r) => r.matches(outcome));
+  if (!row) throw new Error(`no outcome row for ${outcome.kind}`);
+  return row;
+}
+
+export interface AttemptContext {
+  method: string;
+  url: string;
+  attempt: number;
+  maxAttempts: number;
+  durationMs: number;
+  /** Upper bound for a Retry-After the receiver asks for, so a step's total time stays finite. */
+  maxRetryDelayMs: number;
+}
+
+export function toFailure(outcome: Outcome, ctx: AttemptContext): ApplicationFailure {
+  const row = classify(outcome);
+  const details: DeliveryFailureDetails = {
+    method: ctx.method,
+    url: ctx.url,
+    attempt: ctx.attempt,
+    durationMs: Math.round(ctx.durationMs),
+  };
+  if (outcome.kind === 'status' || outcome.kind === 'invalid-response') {
+    details.status = outcome.status;
+    if (outcome.bodySnippet) details.bodySnippet = outcome.bodySnippet;
+  }
+  let nextRetryDelay: number | undefined;
+  if (row.retryable && outcome.kind === 'status' && outcome.retryAfterMs !== undefined) {
+    nextRetryDelay = Math.min(outcome.retryAfterMs, ctx.maxRetryDelayMs);
+    details.retryAfterMs = nextRetryDelay;
+  }
+  const next = !row.retryable
+    ? 'not retried'
+    : ctx.attempt >= ctx.maxAttempts
+      ? `giving up after ${ctx.attempt} attempts`
+      : nextRetryDelay !== undefined
+        ? `retrying in ${nextRetryDelay} ms as the receiver asked`
+        : 'will retry';
+  return ApplicationFailure.create({
+    type: row.type,
+    message: `${ctx.method} ${ctx.url} ${describe(outcome)} on attempt ${ctx.attempt}; ${next} (${row.reason})`,
+    nonRetryable: !row.retryable,
+    details: [details],
+    nextRetryDelay,
+  });
+}
+
+function describe(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'status':
+      return `got HTTP ${outcome.status}`;
+    case 'timeout':
+      return `got no full response within ${outcome.timeoutMs} ms`;
+    case 'connection':
+      return `could not complete the exchange (${outcome.code})`;
+    case 'blocked':
+      return `was refused: ${outcome.host} is a ${outcome.range} address`;
+    case 'invalid-response':
+      return `got HTTP ${outcome.status} with a body that does not match response.fields: ${outcome.reason}`;
+  }
+}

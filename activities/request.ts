@@ -1,0 +1,40 @@
+// Builds the HTTP request a step describes: URL with its query merged in, headers, one Cookie header, JSON body and,
+// when the step has a secret, Standard Webhooks signature headers. Pure: the caller supplies the clock.
+import type { Step } from '../src/step';
+import { VERSION } from '../src/version';
+import { decodeSecret, sign } from './signing';
+
+export interface HttpRequest {
+  url: URL;
+  method: Step['method'];
+  headers: Record<string, string>;
+  body: string;
+}
+
+export const USER_AGENT = `hookstep/${VERSION}`;
+
+export function buildRequest(step: Step, webhookId: string, nowMs: number): HttpRequest {
+  const url = new URL(step.url);
+  // The step's query wins over a same-named parameter already in the URL.
+  for (const [name, value] of Object.entries(step.query ?? {})) url.searchParams.set(name, String(value));
+
+  const body = JSON.stringify(step.body ?? {});
+  const headers: Record<string, string> = {
+    'user-agent': USER_AGENT,
+    'content-type': 'application/json',
+  };
+  // Header names are case-insensitive: the step's own value replaces a default of any case.
+  for (const [name, value] of Object.entries(step.headers ?? {})) headers[name.toLowerCase()] = value;
+
+  const cookies = Object.entries(step.cookies ?? {});
+  if (cookies.length > 0) {
+    headers.cookie = cookies.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
+  }
+
+  if (step.signing) {
+    Object.assign(headers, sign(decodeSecret(step.signing.secret), webhookId, Math.floor(nowMs / 1000), body));
+  } else {
+    headers['webhook-id'] = webhookId;
+  }
+  return { url, method: step.method, headers, body };
+}

@@ -1,0 +1,47 @@
+// The worker's and CLI's configuration, parsed once from the environment; messages name the variable.
+import { z } from 'zod';
+import { parseCidrList, type Cidr } from '../activities/destination';
+
+const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
+
+export const EnvSchema = z.object({
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(HOST_PORT, { error: 'TEMPORAL_ADDRESS must be host:port, e.g. localhost:7233' })
+    .default('localhost:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1, { error: 'TEMPORAL_NAMESPACE must not be empty' }).default('default'),
+  HOOKSTEP_TASK_QUEUE: z.string().min(1, { error: 'HOOKSTEP_TASK_QUEUE must not be empty' }).default('webhooks'),
+  HOOKSTEP_ALLOWED_NETWORKS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      try {
+        return parseCidrList(text);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `HOOKSTEP_ALLOWED_NETWORKS: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  HOOKSTEP_MAX_CONCURRENT_DELIVERIES: z.coerce
+    .number({ error: 'HOOKSTEP_MAX_CONCURRENT_DELIVERIES must be a whole number' })
+    .int({ error: 'HOOKSTEP_MAX_CONCURRENT_DELIVERIES must be a whole number' })
+    .min(1, { error: 'HOOKSTEP_MAX_CONCURRENT_DELIVERIES must be at least 1' })
+    .default(1000),
+});
+export type Config = z.output<typeof EnvSchema>;
+export type { Cidr };
+
+export class ConfigError extends Error {
+  constructor(readonly issues: string[]) {
+    super(`invalid configuration: ${issues.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Empty variables count as unset, so `FOO= hookstep worker` falls back to the default. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(present);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message));
+  return parsed.data;
+}

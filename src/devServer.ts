@@ -1,0 +1,91 @@
+// The embedded Temporal server: the temporal CLI's dev server (one process, SQLite, Web UI). The binary is looked
+// up locally first, since machines without internet cannot use the SDK's download.
+import { execFileSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { dirname, join, delimiter } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+
+/** TEMPORAL_CLI_PATH, then `temporal` on PATH, then $(go env GOPATH)/bin; undefined when none is there. */
+export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.TEMPORAL_CLI_PATH) {
+    if (isExecutable(env.TEMPORAL_CLI_PATH)) return env.TEMPORAL_CLI_PATH;
+    throw new Error(`TEMPORAL_CLI_PATH is set to ${env.TEMPORAL_CLI_PATH}, which is not an executable file`);
+  }
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
+    const candidate = join(dir, 'temporal');
+    if (isExecutable(candidate)) return candidate;
+  }
+  const gopath = goPath();
+  if (gopath) {
+    const candidate = join(gopath.split(delimiter)[0], 'bin', 'temporal');
+    if (isExecutable(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+export interface DevServerOptions {
+  /** SQLite file to keep state in across restarts; in memory when absent. */
+  dbFilename?: string;
+  port?: number;
+  /** Serve the Web UI on this port (the CLI's default is port + 1000). */
+  uiPort?: number;
+  ui?: boolean;
+  namespace?: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+export interface DevServer {
+  /** host:port for Temporal clients and workers. */
+  address: string;
+  uiUrl?: string;
+  env: TestWorkflowEnvironment;
+  stop(): Promise<void>;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const cli = findTemporalCli();
+  if (options.dbFilename) mkdirSync(dirname(options.dbFilename), { recursive: true });
+  const ui = options.ui ?? options.uiPort !== undefined;
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      // Without a local binary, the SDK downloads one: that serves users who have internet.
+      executable: cli ? { type: 'existing-path', path: cli } : undefined,
+      ip: '127.0.0.1',
+      port: options.port,
+      ui,
+      uiPort: options.uiPort,
+      dbFilename: options.dbFilename,
+      namespace: options.namespace ?? 'default',
+      log: { format: 'pretty', level: options.logLevel ?? 'warn' },
+    },
+  });
+  const [host, port] = splitAddress(env.address);
+  return {
+    address: env.address,
+    uiUrl: ui ? `http://${host}:${options.uiPort ?? port + 1000}` : undefined,
+    env,
+    stop: () => env.teardown(),
+  };
+}
+
+function splitAddress(address: string): [string, number] {
+  const i = address.lastIndexOf(':');
+  return [address.slice(0, i), Number(address.slice(i + 1))];
+}
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function goPath(): string | undefined {
+  try {
+    return execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

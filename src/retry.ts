@@ -1,0 +1,40 @@
+// The retry policy of a step: its own settings over hookstep's defaults. Shared by the workflow, which hands it to
+// Temporal, and the activity, which says in its messages whether another attempt will follow.
+import type { RetryPolicy } from '@temporalio/common';
+import { toMs } from './duration';
+import { DEFAULT_RETRY, type Step } from './step';
+import { FailureType } from './failures';
+
+export interface ResolvedRetry {
+  initialIntervalMs: number;
+  backoffCoefficient: number;
+  maximumIntervalMs: number;
+  maximumAttempts: number;
+}
+
+export function resolveRetry(step: Pick<Step, 'retry'>): ResolvedRetry {
+  const retry = step.retry ?? {};
+  return {
+    initialIntervalMs: toMs(retry.initialInterval ?? DEFAULT_RETRY.initialInterval),
+    backoffCoefficient: retry.backoffCoefficient ?? DEFAULT_RETRY.backoffCoefficient,
+    maximumIntervalMs: toMs(retry.maximumInterval ?? DEFAULT_RETRY.maximumInterval),
+    maximumAttempts: retry.maximumAttempts ?? DEFAULT_RETRY.maximumAttempts,
+  };
+}
+
+export function toRetryPolicy(retry: ResolvedRetry): RetryPolicy {
+  return {
+    initialInterval: retry.initialIntervalMs,
+    backoffCoefficient: retry.backoffCoefficient,
+    maximumInterval: Math.max(retry.maximumIntervalMs, retry.initialIntervalMs),
+    maximumAttempts: retry.maximumAttempts,
+    // The activity marks these non-retryable itself; listing them guards against a failure made elsewhere.
+    nonRetryableErrorTypes: [
+      FailureType.HttpRedirect,
+      FailureType.HttpClientError,
+      FailureType.ResponseInvalid,
+      FailureType.DestinationBlocked,
+      FailureType.InvalidStep,
+    ],
+  };
+}

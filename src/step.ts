@@ -1,0 +1,220 @@
+// The "Send a webhook" step: the input of workflow type `sendWebhook`. Field names are public contract, since any
+// Temporal SDK can start the workflow by name; the TypeScript types are inferred from these schemas.
+import { z } from 'zod';
+import { DurationSchema, durationAtMost } from './duration';
+
+export const MAX_HEADERS = 64;
+export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_URL_LENGTH = 8 * 1024;
+export const DEFAULT_TIMEOUT = '60s';
+export const DEFAULT_RETRY = {
+  initialInterval: '5s',
+  backoffCoefficient: 2,
+  maximumInterval: '1h',
+  maximumAttempts: 10,
+} as const;
+
+// RFC 9110 token: what a header or cookie name may contain.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+// A header value: visible ASCII, space and tab; CR, LF and NUL would split or truncate the request.
+const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
+// Headers hookstep owns: the transport computes them, or signing and idempotency depend on them.
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'upgrade',
+  'te',
+  'trailer',
+  'cookie',
+  'webhook-id',
+  'webhook-timestamp',
+  'webhook-signature',
+]);
+
+export const ScalarSchema = z.union([z.string(), z.number(), z.boolean()], {
+  error: 'must be a string, number or boolean',
+});
+export type Scalar = z.infer<typeof ScalarSchema>;
+
+export const BodyValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()], {
+  error: 'must be a string, number, boolean or null: the body is one flat JSON object, nested objects and arrays are not supported',
+});
+export type BodyValue = z.infer<typeof BodyValueSchema>;
+
+export const FieldTypeSchema = z.enum([
+  'string',
+  'number',
+  'boolean',
+  'object',
+  'array',
+  'string?',
+  'number?',
+  'boolean?',
+  'object?',
+  'array?',
+]);
+export type FieldType = z.infer<typeof FieldTypeSchema>;
+
+export const ResponseSpecSchema = z.strictObject({
+  fields: z
+    .record(z.string().min(1).max(200), FieldTypeSchema)
+    .optional()
+    .meta({ description: 'The expected response body: field name to type, with a trailing "?" when optional.' }),
+});
+
+export const UrlSchema = z
+  .string({ error: 'is required and must be a string' })
+  .max(MAX_URL_LENGTH, { error: `must be at most ${MAX_URL_LENGTH} characters` })
+  .superRefine((value, ctx) => {
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be an absolute http or https URL' });
+      return;
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      ctx.addIssue({ code: 'custom', message: `must use http or https, not ${url.protocol.slice(0, -1)}` });
+    }
+    if (url.username || url.password) {
+      ctx.addIssue({ code: 'custom', message: 'must not contain credentials; send them in headers instead' });
+    }
+  });
+
+const HeaderNameSchema = z
+  .string()
+  .regex(TOKEN, { error: 'header names must be HTTP tokens (no spaces, CR, LF or separators)' })
+  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), {
+    error: 'this header is set by hookstep (use `cookies` for Cookie, `idempotencyKey` for webhook-id)',
+  });
+
+export const StepSchema = z
+  .strictObject({
+    url: UrlSchema.meta({ description: 'Where to send the request: http or https only.' }),
+    method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+    query: z
+      .record(z.string().min(1), ScalarSchema)
+      .optional()
+      .meta({ description: "Merged into the URL's own query string." }),
+    headers: z
+      .record(HeaderNameSchema, z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }))
+      .refine((h) => Object.keys(h).length <= MAX_HEADERS, { error: `at most ${MAX_HEADERS} headers` })
+      .optional(),
+    cookies: z
+      .record(
+        z.string().regex(TOKEN, { error: 'cookie names must be HTTP tokens' }),
+        z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }),
+      )
+      .optional()
+      .meta({ description: 'Sent as one Cookie header; values are percent-encoded.' }),
+    body: z
+      .record(z.string(), BodyValueSchema)
+      .optional()
+      .meta({ description: 'One flat JSON object: string, number, boolean or null values.' }),
+    response: ResponseSpecSchema.optional(),
+    timeout: durationAtMost(15 * 60_000, '15m')
+      .default(DEFAULT_TIMEOUT)
+      .meta({ description: 'Total deadline of one attempt, from connect to the last byte of the response.' }),
+    delay: durationAtMost(365 * 86_400_000, '365d')
+      .optional()
+      .meta({ description: 'Wait this long (a durable timer) before the first attempt.' }),
+    retry: z
+      .strictObject({
+        initialInterval: DurationSchema.optional(),
+        backoffCoefficient: z.number().min(1).max(10).optional(),
+        maximumInterval: DurationSchema.optional(),
+        maximumAttempts: z.number().int().min(1).max(100).optional(),
+      })
+      .optional(),
+    signing: z
+      .strictObject({
+        secret: z
+          .string({ error: 'is required' })
+          .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, { error: 'must be whsec_ followed by base64' }),
+      })
+      .optional()
+      .meta({ description: 'Sign per the Standard Webhooks spec (webhook-id, webhook-timestamp, webhook-signature).' }),
+    idempotencyKey: z
+      .string()
+      .min(1)
+      .max(256)
+      .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' })
+      .optional()
+      .meta({ description: 'Sent as webhook-id, the same on every attempt. Defaults to one key per step run.' }),
+  })
+  .superRefine((step, ctx) => {
+    if (step.body && utf8Length(JSON.stringify(step.body)) > MAX_BODY_BYTES) {
+      ctx.addIssue({ code: 'custom', path: ['body'], message: `must be at most ${MAX_BODY_BYTES / 1024} KiB once encoded` });
+    }
+  });
+
+/** The step as a caller writes it (defaults not yet applied). */
+export type StepInput = z.input<typeof StepSchema>;
+/** The step after parsing: defaults applied. */
+export type Step = z.output<typeof StepSchema>;
+
+/** What the `sendWebhook` workflow returns when the receiver answered 2xx. */
+export interface SendWebhookResult<B = Record<string, unknown>> {
+  status: number;
+  /** The declared response fields, typed; the parsed JSON object when nothing was declared. */
+  body: B;
+  attempts: number;
+  /** From the first attempt to the result, retries and their backoff included. */
+  durationMs: number;
+}
+
+/** The URL as it may appear in messages, logs and summaries: scheme, host and path; never credentials or query. */
+export function displayUrl(url: URL | string): string {
+  const u = typeof url === 'string' ? new URL(url) : url;
+  return `${u.protocol}//${u.host}${u.pathname}`;
+}
+
+/** Maps a `response.fields` declaration to the TypeScript type of the body it yields. */
+export type DeclaredBody<F> =
+  F extends Record<string, FieldType>
+    ? { [K in keyof F as F[K] extends `${string}?` ? never : K]: FieldValue<F[K]> } & {
+        [K in keyof F as F[K] extends `${string}?` ? K : never]?: FieldValue<F[K]>;
+      }
+    : Record<string, unknown>;
+type FieldValue<T> = T extends `string${string}`
+  ? string
+  : T extends `number${string}`
+    ? number
+    : T extends `boolean${string}`
+      ? boolean
+      : T extends `array${string}`
+        ? unknown[]
+        : Record<string, unknown>;
+
+/**
+ * Formats zod issues as one line per field, `body.items: must be ...`, keeping the first issue of each field.
+ * Values are never echoed (they may be secrets); keys are, escaped when they hold odd characters.
+ */
+export function formatIssues(error: z.ZodError, prefix = ''): string[] {
+  const lines = new Map<string, string>();
+  for (const issue of error.issues) {
+    const segments = issue.path.map((key) => (/^[\w.-]+$/.test(String(key)) ? String(key) : JSON.stringify(String(key))));
+    const path = [prefix, ...segments].filter(Boolean).join('.') || '(input)';
+    // A bad record key is reported by zod as "Invalid key in record" with the reason nested one level down.
+    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
+    if (!lines.has(path)) lines.set(path, `${path}: ${message}`);
+  }
+  return [...lines.values()];
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}

@@ -1,0 +1,2 @@
+// hookstep's version, sent in the user-agent; a unit test keeps it equal to package.json's.
+export const VERSION = '0.1.0';

@@ -1,0 +1,27 @@
+// Starts one real Temporal dev server for the run and bundles the workflow code once for every test worker.
+import { mkdtempSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { startDevServer, type DevServer } from '../src/devServer';
+
+declare global {
+  var __hookstepDevServer: DevServer | undefined;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const [server, bundle] = await Promise.all([
+    startDevServer(),
+    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger }),
+  ]);
+  globalThis.__hookstepDevServer = server;
+  const dir = mkdtempSync(join(tmpdir(), 'hookstep-test-'));
+  const codePath = join(dir, 'workflow-bundle.js');
+  await writeFile(codePath, bundle.code);
+  process.env.HOOKSTEP_TEST_TEMPORAL_ADDRESS = server.address;
+  process.env.HOOKSTEP_TEST_WORKFLOW_BUNDLE = codePath;
+}
+
+const noop = () => undefined;
+const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };

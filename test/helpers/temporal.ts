@@ -1,0 +1,65 @@
+// Test access to the run's real dev server: a client, and hookstep workers on a task queue of the test's own.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
+import { parseCidrList } from '../../activities/destination';
+import { createWorker, type CreateWorkerOptions, type HookstepWorker } from '../../src/worker';
+
+export const LOOPBACK = parseCidrList('127.0.0.0/8,::1/128');
+
+let runtimeInstalled = false;
+function quietRuntime(): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+}
+
+export function temporalAddress(): string {
+  const address = process.env.HOOKSTEP_TEST_TEMPORAL_ADDRESS;
+  if (!address) throw new Error('HOOKSTEP_TEST_TEMPORAL_ADDRESS is unset: run through jest, whose global setup starts the server');
+  return address;
+}
+
+export function uniqueQueue(name: string): string {
+  return `${name}-${randomUUID().slice(0, 8)}`;
+}
+
+export interface TestTemporal {
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function connectClient(): Promise<TestTemporal> {
+  const connection = await Connection.connect({ address: temporalAddress() });
+  return { client: new Client({ connection }), close: () => connection.close() };
+}
+
+export interface RunningWorker {
+  worker: HookstepWorker;
+  stop(): Promise<void>;
+}
+
+/** Starts an in-process hookstep worker that may reach 127.0.0.1 (the test receivers). */
+export async function startWorker(
+  taskQueue: string,
+  options: Partial<Omit<CreateWorkerOptions, 'connection' | 'taskQueue'>> = {},
+): Promise<RunningWorker> {
+  quietRuntime();
+  const connection = await NativeConnection.connect({ address: temporalAddress() });
+  const worker = await createWorker({
+    connection,
+    taskQueue,
+    allowedNetworks: LOOPBACK,
+    workflowBundle: { codePath: process.env.HOOKSTEP_TEST_WORKFLOW_BUNDLE! },
+    ...options,
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    },
+  };
+}

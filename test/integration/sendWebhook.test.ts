@@ -1,0 +1,145 @@
+// The sendWebhook workflow end to end: real dev server, real worker and activities, real receivers on 127.0.0.1.
+import type { ServerResponse } from 'node:http';
+import { FailureType, type DeliveryFailureDetails } from '../../src/failures';
+import { sendWebhook, startSendWebhook } from '../../src/client';
+import { expectFailure } from '../helpers/failures';
+import { json, startReceiver, type Receiver } from '../helpers/receiver';
+import { connectClient, startWorker, uniqueQueue, type RunningWorker, type TestTemporal } from '../helpers/temporal';
+
+const taskQueue = uniqueQueue('send');
+let temporal: TestTemporal;
+let worker: RunningWorker;
+const receivers: Receiver[] = [];
+
+beforeAll(async () => {
+  temporal = await connectClient();
+  worker = await startWorker(taskQueue);
+});
+afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+  await worker.stop();
+  await temporal.close();
+});
+
+async function receiver(handler: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
+  const r = await startReceiver(handler);
+  receivers.push(r);
+  return r;
+}
+
+const fast = { initialInterval: '100ms', maximumInterval: '1s' } as const;
+
+test('2xx: the declared response fields come back typed, and nothing else', async () => {
+  const r = await receiver((_req, res) => json(res, 200, { ticketId: 'T-1', priority: 3, tags: ['a'], secret: 'x' }));
+  const result = await sendWebhook(
+    temporal.client,
+    {
+      url: `${r.url}/hooks/orders`,
+      query: { eventType: 'order.created', page: 2 },
+      body: { orderId: 'AG-1:ORD-9', total: 12.5, paid: true, note: null },
+      response: { fields: { ticketId: 'string', priority: 'number', tags: 'array?', missing: 'string?' } },
+    },
+    { taskQueue },
+  );
+  expect(result).toMatchObject({ status: 200, attempts: 1, body: { ticketId: 'T-1', priority: 3, tags: ['a'] } });
+  expect(result.body).not.toHaveProperty('secret');
+  const priority: number = result.body.priority;
+  expect(priority).toBe(3);
+  expect(r.requests).toHaveLength(1);
+  expect(r.requests[0].url).toBe('/hooks/orders?eventType=order.created&page=2');
+  expect(JSON.parse(r.requests[0].body)).toEqual({ orderId: 'AG-1:ORD-9', total: 12.5, paid: true, note: null });
+});
+
+test('500 twice then 200: delivered on attempt 3, with one webhook-id for all attempts', async () => {
+  const r = await receiver((_req, res, i) => (i < 2 ? json(res, 500, { error: 'busy' }) : json(res, 200, { ok: true })));
+  const result = await sendWebhook(temporal.client, { url: r.url, retry: fast }, { taskQueue });
+  expect(result.attempts).toBe(3);
+  expect(result.status).toBe(200);
+  expect(r.requests).toHaveLength(3);
+  const ids = new Set(r.requests.map((q) => q.headers['webhook-id']));
+  expect(ids.size).toBe(1);
+});
+
+test('404: fails once with HttpClientError, receiver hit exactly once', async () => {
+  const r = await receiver((_req, res) => json(res, 404, { error: 'no such hook' }));
+  const handle = await startSendWebhook(temporal.client, { url: `${r.url}/hooks`, retry: fast }, { taskQueue });
+  const { links, failure } = await expectFailure(handle.result());
+  expect(links).toEqual(['WorkflowFailedError', 'ActivityFailure', 'ApplicationFailure']);
+  expect(failure.type).toBe(FailureType.HttpClientError);
+  expect(failure.nonRetryable).toBe(true);
+  expect(failure.message).toBe(`POST ${r.url}/hooks got HTTP 404 on attempt 1; not retried (4xx)`);
+  const details = failure.details?.[0] as DeliveryFailureDetails;
+  expect(details).toMatchObject({ status: 404, attempt: 1, bodySnippet: '{"error":"no such hook"}' });
+  expect(typeof details.durationMs).toBe('number');
+  expect(r.requests).toHaveLength(1);
+});
+
+test('429 with Retry-After: 2 → the second attempt comes no sooner than 2 s later', async () => {
+  const r = await receiver((_req, res, i) =>
+    i === 0 ? json(res, 429, { error: 'slow down' }, { 'retry-after': '2' }) : json(res, 200, {}),
+  );
+  const result = await sendWebhook(temporal.client, { url: r.url, retry: fast }, { taskQueue });
+  expect(result.attempts).toBe(2);
+  expect(r.requests[1].at - r.requests[0].at).toBeGreaterThanOrEqual(2000);
+});
+
+test('a receiver slower than the timeout → Timeout, retried', async () => {
+  const r = await receiver((_req, res) => {
+    setTimeout(() => json(res, 200, {}), 3000).unref();
+  });
+  const handle = await startSendWebhook(
+    temporal.client,
+    { url: r.url, timeout: '300ms', retry: { ...fast, maximumAttempts: 2 } },
+    { taskQueue },
+  );
+  const { failure } = await expectFailure(handle.result());
+  expect(failure.type).toBe(FailureType.Timeout);
+  expect(failure.nonRetryable).toBe(false);
+  expect((failure.details?.[0] as DeliveryFailureDetails).attempt).toBe(2);
+  expect(failure.message).toMatch(/within 300 ms on attempt 2; giving up after 2 attempts/);
+  expect(r.requests).toHaveLength(2);
+});
+
+test('a connection reset → ConnectionError, retried', async () => {
+  const r = await receiver((_req, res: ServerResponse) => {
+    res.socket?.resetAndDestroy();
+  });
+  const handle = await startSendWebhook(temporal.client, { url: r.url, retry: { ...fast, maximumAttempts: 2 } }, { taskQueue });
+  const { failure } = await expectFailure(handle.result());
+  expect(failure.type).toBe(FailureType.ConnectionError);
+  expect((failure.details?.[0] as DeliveryFailureDetails).attempt).toBe(2);
+  expect(r.requests).toHaveLength(2);
+});
+
+test('a nested body → InvalidStep naming the key, receiver never hit', async () => {
+  const r = await receiver((_req, res) => json(res, 200, {}));
+  // Started by workflow name, as another SDK would, so the workflow's own validation is what rejects it.
+  const handle = await temporal.client.workflow.start('sendWebhook', {
+    taskQueue,
+    workflowId: uniqueQueue('nested'),
+    args: [{ url: r.url, body: { order: { id: 1 } } }],
+  });
+  const { links, failure } = await expectFailure(handle.result());
+  expect(links).toEqual(['WorkflowFailedError', 'ApplicationFailure']);
+  expect(failure.type).toBe(FailureType.InvalidStep);
+  expect(failure.message).toContain('step.body.order');
+  expect(r.requests).toHaveLength(0);
+});
+
+test('a loopback destination without the allowlist → DestinationBlocked, receiver never hit', async () => {
+  const strictQueue = uniqueQueue('strict');
+  const strict = await startWorker(strictQueue, { allowedNetworks: [] });
+  try {
+    const r = await receiver((_req, res) => json(res, 200, {}));
+    for (const url of [r.url, `http://localhost:${r.port}/`]) {
+      const handle = await startSendWebhook(temporal.client, { url, retry: fast }, { taskQueue: strictQueue });
+      const { failure } = await expectFailure(handle.result());
+      expect(failure.type).toBe(FailureType.DestinationBlocked);
+      expect(failure.nonRetryable).toBe(true);
+      expect(failure.message).toContain('loopback');
+    }
+    expect(r.requests).toHaveLength(0);
+  } finally {
+    await strict.stop();
+  }
+});

@@ -1,0 +1,2 @@
+// Every workflow type the hookstep worker registers; the exported names are the workflow types.
+export { sendWebhook } from './sendWebhook';
