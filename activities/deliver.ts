@@ -59,7 +59,10 @@ export async function deliver(input: DeliveryInput, options: DeliverOptions): Pr
     const { text, truncated } = await readCapped(res.body);
     const status = res.statusCode;
     if (status >= 200 && status < 300) {
-      const typed = truncated && step.response?.fields ? { ok: false as const, reason: 'the body exceeds 1 MiB' } : typeResponse(text, step.response?.fields);
+      const typed =
+        truncated && step.response?.fields
+          ? { ok: false as const, reason: 'the body exceeds 1 MiB' }
+          : typeResponse(text, step.response?.fields);
       if (typed.ok) return { status, body: typed.body, attempt: options.attempt };
       outcome = { kind: 'invalid-response', status, reason: typed.reason, bodySnippet: snippet(text) };
     } else {
@@ -98,7 +101,7 @@ function errorOutcome(err: unknown, deadlinePassed: boolean, timeoutMs: number):
 
 function findCause(err: unknown, test: (e: { code?: unknown }) => boolean): ({ code?: unknown } & Error) | undefined {
   for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
-    if (test(e as { code?: unknown })) return e as { code?: unknown } & Error;
+    if (test(e)) return e as { code?: unknown } & Error;
   }
   return undefined;
 }

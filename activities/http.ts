@@ -49,7 +49,7 @@ export function createAgent(options: AgentOptions): Agent {
 
   const connect = buildConnector({
     timeout: options.connectTimeout ?? 10_000,
-    lookup: guardedLookup as never,
+    lookup: guardedLookup,
     keepAlive: true,
   });
 

@@ -22,16 +22,46 @@ const status = (outcome: Outcome, test: (s: number) => boolean) => outcome.kind 
 
 /** First matching row wins. */
 export const OUTCOME_TABLE: readonly Row[] = [
-  { type: FailureType.HttpRedirect, retryable: false, reason: '3xx; redirects are not followed', matches: (o) => status(o, (s) => s >= 300 && s < 400) },
-  { type: FailureType.HttpRetryableStatus, retryable: true, reason: '408/429', matches: (o) => status(o, (s) => s === 408 || s === 429) },
-  { type: FailureType.HttpClientError, retryable: false, reason: '4xx', matches: (o) => status(o, (s) => s >= 400 && s < 500) },
+  {
+    type: FailureType.HttpRedirect,
+    retryable: false,
+    reason: '3xx; redirects are not followed',
+    matches: (o) => status(o, (s) => s >= 300 && s < 400),
+  },
+  {
+    type: FailureType.HttpRetryableStatus,
+    retryable: true,
+    reason: '408/429',
+    matches: (o) => status(o, (s) => s === 408 || s === 429),
+  },
+  {
+    type: FailureType.HttpClientError,
+    retryable: false,
+    reason: '4xx',
+    matches: (o) => status(o, (s) => s >= 400 && s < 500),
+  },
   { type: FailureType.HttpRetryableStatus, retryable: true, reason: '5xx', matches: (o) => status(o, (s) => s >= 500) },
   // 1xx final statuses and anything else unexpected: the receiver did not accept it and retrying will not change that.
-  { type: FailureType.HttpClientError, retryable: false, reason: 'unexpected status', matches: (o) => o.kind === 'status' },
+  {
+    type: FailureType.HttpClientError,
+    retryable: false,
+    reason: 'unexpected status',
+    matches: (o) => o.kind === 'status',
+  },
   { type: FailureType.Timeout, retryable: true, reason: 'timeout', matches: (o) => o.kind === 'timeout' },
   { type: FailureType.ConnectionError, retryable: true, reason: 'connection', matches: (o) => o.kind === 'connection' },
-  { type: FailureType.ResponseInvalid, retryable: false, reason: 'the receiver already acted', matches: (o) => o.kind === 'invalid-response' },
-  { type: FailureType.DestinationBlocked, retryable: false, reason: 'set HOOKSTEP_ALLOWED_NETWORKS to allow it', matches: (o) => o.kind === 'blocked' },
+  {
+    type: FailureType.ResponseInvalid,
+    retryable: false,
+    reason: 'the receiver already acted',
+    matches: (o) => o.kind === 'invalid-response',
+  },
+  {
+    type: FailureType.DestinationBlocked,
+    retryable: false,
+    reason: 'set HOOKSTEP_ALLOWED_NETWORKS to allow it',
+    matches: (o) => o.kind === 'blocked',
+  },
 ];
 
 export function classify(outcome: Outcome): Row {

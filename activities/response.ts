@@ -10,7 +10,10 @@ export interface Readable {
 }
 
 /** Reads at most `limit` bytes; past that the stream is destroyed, so the rest is never buffered. */
-export async function readCapped(body: Readable, limit = MAX_RESPONSE_BYTES): Promise<{ text: string; truncated: boolean }> {
+export async function readCapped(
+  body: Readable,
+  limit = MAX_RESPONSE_BYTES,
+): Promise<{ text: string; truncated: boolean }> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -22,13 +25,20 @@ export async function readCapped(body: Readable, limit = MAX_RESPONSE_BYTES): Pr
     chunks.push(chunk);
     size += chunk.length;
   }
-  return { text: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'), truncated: false };
+  return {
+    text: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'),
+    truncated: false,
+  };
 }
 
 export function snippet(text: string): string | undefined {
   if (!text) return undefined;
   const bytes = Buffer.from(text, 'utf8');
-  return bytes.length <= SNIPPET_BYTES ? text : bytes.subarray(0, SNIPPET_BYTES).toString('utf8');
+  if (bytes.length <= SNIPPET_BYTES) return text;
+  // Cut on a character boundary: step back over UTF-8 continuation bytes (10xxxxxx).
+  let end = SNIPPET_BYTES;
+  while (end > 0 && (bytes[end] & 0xc0) === 0x80) end--;
+  return bytes.subarray(0, end).toString('utf8');
 }
 
 export type Typed = { ok: true; body: Record<string, unknown> } | { ok: false; reason: string };
@@ -58,10 +68,10 @@ export function typeResponse(text: string, fields: Record<string, FieldType> | u
     const type = optional ? declared.slice(0, -1) : declared;
     const value = source[name];
     if (value === undefined || value === null) {
-      if (!optional) problems.push(`${name} is missing`);
+      if (!optional) problems.push(`${JSON.stringify(name)} is missing`);
       continue;
     }
-    if (typeOf(value) !== type) problems.push(`${name} is ${typeOf(value)}, expected ${type}`);
+    if (typeOf(value) !== type) problems.push(`${JSON.stringify(name)} is ${typeOf(value)}, expected ${type}`);
     else body[name] = value;
   }
   return problems.length ? { ok: false, reason: problems.join('; ') } : { ok: true, body };

@@ -9,7 +9,10 @@ const DURATION_PATTERN = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)$/;
 export const DurationSchema = z.union(
   [
     z.number().int().positive({ error: 'must be more than 0' }).meta({ description: 'milliseconds' }),
-    z.string().regex(DURATION_PATTERN).meta({ description: 'e.g. "500ms", "30s", "10m", "2h", "10d"' }),
+    z
+      .string()
+      .regex(DURATION_PATTERN, { error: 'must be a duration like "500ms", "30s", "10m", "2h" or "10d"' })
+      .meta({ description: 'e.g. "500ms", "30s", "10m", "2h", "10d"' }),
   ],
   { error: 'must be a positive duration: milliseconds, or a string like "500ms", "30s", "10m", "2h" or "10d"' },
 );
@@ -25,5 +28,12 @@ export function toMs(duration: Duration): number {
 
 /** A positive duration no longer than `maxMs`, with the limit in the message. */
 export function durationAtMost(maxMs: number, label: string) {
-  return DurationSchema.refine((d) => toMs(d) > 0 && toMs(d) <= maxMs, { error: `must be more than 0 and at most ${label}` });
+  // zod runs refinements even after the union failed, so a value that is not a duration must not reach toMs.
+  return DurationSchema.refine((d) => !isDuration(d) || (toMs(d) > 0 && toMs(d) <= maxMs), {
+    error: `must be more than 0 and at most ${label}`,
+  });
+}
+
+function isDuration(value: unknown): value is Duration {
+  return typeof value === 'number' || (typeof value === 'string' && DURATION_PATTERN.test(value));
 }
