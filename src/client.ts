@@ -21,6 +21,12 @@ export class InvalidInputError extends Error {
   }
 }
 
+/** Throws InvalidInputError naming each bad field; nothing is started. */
+export function validateStep(step: unknown): void {
+  const parsed = StepSchema.safeParse(step);
+  if (!parsed.success) throw new InvalidInputError('step', formatIssues(parsed.error, 'step'));
+}
+
 type ResultOf<S> = SendWebhookResult<DeclaredBody<S extends { response?: { fields?: infer F } } ? F : undefined>>;
 type SendWebhookWorkflow<S> = (step: StepInput) => Promise<ResultOf<S>>;
 
@@ -29,8 +35,7 @@ export async function startSendWebhook<const S extends StepInput>(
   step: S,
   options: StartOptions = {},
 ): Promise<WorkflowHandle<SendWebhookWorkflow<S>>> {
-  const parsed = StepSchema.safeParse(step);
-  if (!parsed.success) throw new InvalidInputError('step', formatIssues(parsed.error, 'step'));
+  validateStep(step);
   return client.workflow.start<SendWebhookWorkflow<S>>('sendWebhook', {
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowId: options.workflowId ?? `hookstep-${randomUUID()}`,

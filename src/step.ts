@@ -40,7 +40,8 @@ export const ScalarSchema = z.union([z.string(), z.number(), z.boolean()], {
 export type Scalar = z.infer<typeof ScalarSchema>;
 
 export const BodyValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()], {
-  error: 'must be a string, number, boolean or null: the body is one flat JSON object, nested objects and arrays are not supported',
+  error:
+    'must be a string, number, boolean or null: the body is one flat JSON object, nested objects and arrays are not supported',
 });
 export type BodyValue = z.infer<typeof BodyValueSchema>;
 
@@ -100,7 +101,10 @@ export const StepSchema = z
       .optional()
       .meta({ description: "Merged into the URL's own query string." }),
     headers: z
-      .record(HeaderNameSchema, z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }))
+      .record(
+        HeaderNameSchema,
+        z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }),
+      )
       .refine((h) => Object.keys(h).length <= MAX_HEADERS, { error: `at most ${MAX_HEADERS} headers` })
       .optional(),
     cookies: z
@@ -147,7 +151,11 @@ export const StepSchema = z
   })
   .superRefine((step, ctx) => {
     if (step.body && utf8Length(JSON.stringify(step.body)) > MAX_BODY_BYTES) {
-      ctx.addIssue({ code: 'custom', path: ['body'], message: `must be at most ${MAX_BODY_BYTES / 1024} KiB once encoded` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['body'],
+        message: `must be at most ${MAX_BODY_BYTES / 1024} KiB once encoded`,
+      });
     }
   });
 
@@ -196,7 +204,9 @@ type FieldValue<T> = T extends `string${string}`
 export function formatIssues(error: z.ZodError, prefix = ''): string[] {
   const lines = new Map<string, string>();
   for (const issue of error.issues) {
-    const segments = issue.path.map((key) => (/^[\w.-]+$/.test(String(key)) ? String(key) : JSON.stringify(String(key))));
+    const segments = issue.path.map((key) =>
+      /^[\w.-]+$/.test(String(key)) ? String(key) : JSON.stringify(String(key)),
+    );
     const path = [prefix, ...segments].filter(Boolean).join('.') || '(input)';
     // A bad record key is reported by zod as "Invalid key in record" with the reason nested one level down.
     const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;

@@ -2,7 +2,9 @@
 import { WorkflowFailedError } from '@temporalio/client';
 import { ActivityFailure, ApplicationFailure, ChildWorkflowFailure } from '@temporalio/common';
 
-export async function expectFailure(promise: Promise<unknown>): Promise<{ links: string[]; failure: ApplicationFailure }> {
+export async function expectFailure(
+  promise: Promise<unknown>,
+): Promise<{ links: string[]; failure: ApplicationFailure }> {
   let error: unknown;
   try {
     await promise;
@@ -22,7 +24,14 @@ export async function expectFailure(promise: Promise<unknown>): Promise<{ links:
             ? 'ApplicationFailure'
             : (e as Error).name,
     );
-    if (e instanceof ApplicationFailure && !(e.cause instanceof ApplicationFailure || e.cause instanceof ActivityFailure || e.cause instanceof ChildWorkflowFailure)) {
+    if (
+      e instanceof ApplicationFailure &&
+      !(
+        e.cause instanceof ApplicationFailure ||
+        e.cause instanceof ActivityFailure ||
+        e.cause instanceof ChildWorkflowFailure
+      )
+    ) {
       return { links, failure: e };
     }
     e = (e as Error).cause;

@@ -16,7 +16,8 @@ function quietRuntime(): void {
 
 export function temporalAddress(): string {
   const address = process.env.HOOKSTEP_TEST_TEMPORAL_ADDRESS;
-  if (!address) throw new Error('HOOKSTEP_TEST_TEMPORAL_ADDRESS is unset: run through jest, whose global setup starts the server');
+  if (!address)
+    throw new Error('HOOKSTEP_TEST_TEMPORAL_ADDRESS is unset: run through jest, whose global setup starts the server');
   return address;
 }
 

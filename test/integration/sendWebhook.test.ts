@@ -51,7 +51,9 @@ test('2xx: the declared response fields come back typed, and nothing else', asyn
 });
 
 test('500 twice then 200: delivered on attempt 3, with one webhook-id for all attempts', async () => {
-  const r = await receiver((_req, res, i) => (i < 2 ? json(res, 500, { error: 'busy' }) : json(res, 200, { ok: true })));
+  const r = await receiver((_req, res, i) =>
+    i < 2 ? json(res, 500, { error: 'busy' }) : json(res, 200, { ok: true }),
+  );
   const result = await sendWebhook(temporal.client, { url: r.url, retry: fast }, { taskQueue });
   expect(result.attempts).toBe(3);
   expect(result.status).toBe(200);
@@ -104,7 +106,11 @@ test('a connection reset → ConnectionError, retried', async () => {
   const r = await receiver((_req, res: ServerResponse) => {
     res.socket?.resetAndDestroy();
   });
-  const handle = await startSendWebhook(temporal.client, { url: r.url, retry: { ...fast, maximumAttempts: 2 } }, { taskQueue });
+  const handle = await startSendWebhook(
+    temporal.client,
+    { url: r.url, retry: { ...fast, maximumAttempts: 2 } },
+    { taskQueue },
+  );
   const { failure } = await expectFailure(handle.result());
   expect(failure.type).toBe(FailureType.ConnectionError);
   expect((failure.details?.[0] as DeliveryFailureDetails).attempt).toBe(2);
