@@ -16,6 +16,8 @@ export interface DeliveryInput {
   step: Step;
   /** Sent as webhook-id: the same on every attempt of one step run. */
   webhookId: string;
+  /** The automation this step belongs to: told when a retry starts, so its progress shows the attempt. */
+  parentWorkflowId?: string;
 }
 
 export interface DeliveryResult {

@@ -16,6 +16,7 @@ export function createActivities({ agent }: ActivityDeps) {
   return {
     async deliverWebhook(input: DeliveryInput): Promise<DeliveryResult> {
       const ctx = Context.current();
+      if (ctx.info.attempt > 1 && input.parentWorkflowId) reportAttempt(ctx, input.parentWorkflowId);
       const beat = setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS);
       try {
         return await deliver(input, { agent, attempt: ctx.info.attempt, signal: ctx.cancellationSignal });
@@ -24,6 +25,17 @@ export function createActivities({ agent }: ActivityDeps) {
       }
     },
   };
+}
+
+/** Best effort: a progress display must never fail or delay a delivery. Only retries pay for it. */
+function reportAttempt(ctx: Context, parentWorkflowId: string): void {
+  const attempt = { workflowId: ctx.info.workflowExecution?.workflowId ?? '', attempt: ctx.info.attempt };
+  ctx.client.workflow
+    .getHandle(parentWorkflowId)
+    .signal('stepAttempt', attempt)
+    .catch((err: unknown) => {
+      ctx.log.warn('could not report the attempt to the automation', { error: String(err) });
+    });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

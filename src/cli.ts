@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // The `hookstep` command line: argument parsing with commander, then one command from ./cli/commands.
-import { Command, CommanderError, Option } from 'commander';
+import { Argument, Command, CommanderError, Option } from 'commander';
 import { ConfigError } from './config';
 import { InvalidInputError } from './client';
 import { EXIT, dev, send, worker, type DevFlags, type SendOptions } from './cli/commands';
 import { FlagError } from './cli/flags';
+import { run, type RunFlags } from './cli/run';
+import { SCHEMA_NAMES, jsonSchema, type SchemaName } from './schema';
 import { VERSION } from './version';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -51,6 +53,21 @@ function program(): Command {
     .option('--workflow-id <id>', 'workflow ID (default: hookstep-<uuid>)')
     .option('--json', 'print the result object as JSON on stdout')
     .action(async (url: string, flags: SendOptions) => setExit(await send(url, flags)));
+
+  cli
+    .command('run')
+    .description('run an automation (steps, delays, data passed between them) and show its progress')
+    .argument('<automation.json>', 'automation definition')
+    .option('--trigger <trigger.json>', "trigger data, replacing the definition's own")
+    .option('--workflow-id <id>', 'workflow ID (default: automation-<id>-<uuid>)')
+    .option('--json', 'print the outputs as JSON on stdout')
+    .action(async (file: string, flags: RunFlags) => setExit(await run(file, flags)));
+
+  cli
+    .command('schema')
+    .description('print the JSON Schema of a contract, for builder UIs in any language')
+    .addArgument(new Argument('[name]', 'which contract').choices(SCHEMA_NAMES).default('step'))
+    .action((name: SchemaName) => console.log(JSON.stringify(jsonSchema(name), null, 2)));
 
   return cli;
 }

@@ -1,6 +1,8 @@
 // Client helpers: validate before starting anything, start by workflow type, and type the result from the step.
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { AutomationResult } from '../workflows/automation';
+import { validateAutomation, type Automation, type AutomationInput } from './automation';
 import { DEFAULT_TASK_QUEUE } from './worker';
 import { StepSchema, formatIssues, type DeclaredBody, type SendWebhookResult, type StepInput } from './step';
 
@@ -52,4 +54,36 @@ export async function sendWebhook<const S extends StepInput>(
 ): Promise<ResultOf<S>> {
   const handle = await startSendWebhook(client, step, options);
   return handle.result();
+}
+
+/** Throws InvalidInputError listing every problem (step index, field, template); nothing is started. */
+export function checkAutomation(definition: unknown): Automation {
+  const validation = validateAutomation(definition);
+  if (!validation.ok) throw new InvalidInputError('automation', validation.issues);
+  return validation.automation;
+}
+
+type AutomationWorkflow = (definition: AutomationInput) => Promise<AutomationResult>;
+
+/** Starts an automation after validating all of it. The workflow ID defaults to automation-<id>-<uuid>. */
+export async function startAutomation(
+  client: Client,
+  definition: AutomationInput,
+  options: StartOptions = {},
+): Promise<WorkflowHandle<AutomationWorkflow>> {
+  const automation = checkAutomation(definition);
+  return client.workflow.start<AutomationWorkflow>('automation', {
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    workflowId: options.workflowId ?? `automation-${automation.id}-${randomUUID()}`,
+    args: [definition],
+  });
+}
+
+/** Starts an automation and waits for its outputs; a stopped automation rejects with WorkflowFailedError. */
+export async function runAutomation(
+  client: Client,
+  definition: AutomationInput,
+  options: StartOptions = {},
+): Promise<AutomationResult> {
+  return (await startAutomation(client, definition, options)).result();
 }

@@ -4,6 +4,8 @@ export const FailureType = {
   InvalidStep: 'InvalidStep',
   InvalidAutomation: 'InvalidAutomation',
   TemplateError: 'TemplateError',
+  /** An automation stopped because a step with onFailure: stop failed; the step's failure is its cause. */
+  StepFailed: 'StepFailed',
   HttpRedirect: 'HttpRedirect',
   HttpRetryableStatus: 'HttpRetryableStatus',
   HttpClientError: 'HttpClientError',

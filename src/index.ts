@@ -8,3 +8,8 @@ export { createWorker, DEFAULT_TASK_QUEUE, type CreateWorkerOptions, type Hookst
 export { startDevServer, findTemporalCli, type DevServer, type DevServerOptions } from './devServer';
 export { loadConfig, ConfigError, type Config } from './config';
 export { VERSION } from './version';
+export * from './automation';
+export { startAutomation, runAutomation, checkAutomation } from './client';
+export { jsonSchema, SCHEMA_NAMES, type SchemaName } from './schema';
+export type { TemplateContext, StepOutput } from './templates';
+export type { AutomationProgress, AutomationResult, StepProgress, StepState } from '../workflows/automation';

@@ -92,72 +92,73 @@ const HeaderNameSchema = z
     error: 'this header is set by hookstep (use `cookies` for Cookie, `idempotencyKey` for webhook-id)',
   });
 
-export const StepSchema = z
-  .strictObject({
-    url: UrlSchema.meta({ description: 'Where to send the request: http or https only.' }),
-    method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
-    query: z
-      .record(z.string().min(1), ScalarSchema)
-      .optional()
-      .meta({ description: "Merged into the URL's own query string." }),
-    headers: z
-      .record(
-        HeaderNameSchema,
-        z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }),
-      )
-      .refine((h) => Object.keys(h).length <= MAX_HEADERS, { error: `at most ${MAX_HEADERS} headers` })
-      .optional(),
-    cookies: z
-      .record(
-        z.string().regex(TOKEN, { error: 'cookie names must be HTTP tokens' }),
-        z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }),
-      )
-      .optional()
-      .meta({ description: 'Sent as one Cookie header; values are percent-encoded.' }),
-    body: z
-      .record(z.string(), BodyValueSchema)
-      .optional()
-      .meta({ description: 'One flat JSON object: string, number, boolean or null values.' }),
-    response: ResponseSpecSchema.optional(),
-    timeout: durationAtMost(15 * 60_000, '15m')
-      .default(DEFAULT_TIMEOUT)
-      .meta({ description: 'Total deadline of one attempt, from connect to the last byte of the response.' }),
-    delay: durationAtMost(365 * 86_400_000, '365d')
-      .optional()
-      .meta({ description: 'Wait this long (a durable timer) before the first attempt.' }),
-    retry: z
-      .strictObject({
-        initialInterval: DurationSchema.optional(),
-        backoffCoefficient: z.number().min(1).max(10).optional(),
-        maximumInterval: DurationSchema.optional(),
-        maximumAttempts: z.number().int().min(1).max(100).optional(),
-      })
-      .optional(),
-    signing: z
-      .strictObject({
-        secret: z
-          .string({ error: 'is required' })
-          .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, { error: 'must be whsec_ followed by base64' }),
-      })
-      .optional()
-      .meta({ description: 'Sign per the Standard Webhooks spec (webhook-id, webhook-timestamp, webhook-signature).' }),
-    idempotencyKey: z
-      .string()
-      .min(1)
-      .max(256)
-      .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' })
-      .optional()
-      .meta({ description: 'Sent as webhook-id, the same on every attempt. Defaults to one key per step run.' }),
-  })
-  .superRefine((step, ctx) => {
-    if (step.body && utf8Length(JSON.stringify(step.body)) > MAX_BODY_BYTES) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['body'],
-        message: `must be at most ${MAX_BODY_BYTES / 1024} KiB once encoded`,
-      });
-    }
-  });
+/** The step's fields without the whole-step checks, so automations can derive their templated form from it. */
+export const StepObjectSchema = z.strictObject({
+  url: UrlSchema.meta({ description: 'Where to send the request: http or https only.' }),
+  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+  query: z
+    .record(z.string().min(1), ScalarSchema)
+    .optional()
+    .meta({ description: "Merged into the URL's own query string." }),
+  headers: z
+    .record(
+      HeaderNameSchema,
+      z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }),
+    )
+    .refine((h) => Object.keys(h).length <= MAX_HEADERS, { error: `at most ${MAX_HEADERS} headers` })
+    .optional(),
+  cookies: z
+    .record(
+      z.string().regex(TOKEN, { error: 'cookie names must be HTTP tokens' }),
+      z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }),
+    )
+    .optional()
+    .meta({ description: 'Sent as one Cookie header; values are percent-encoded.' }),
+  body: z
+    .record(z.string(), BodyValueSchema)
+    .optional()
+    .meta({ description: 'One flat JSON object: string, number, boolean or null values.' }),
+  response: ResponseSpecSchema.optional(),
+  timeout: durationAtMost(15 * 60_000, '15m')
+    .default(DEFAULT_TIMEOUT)
+    .meta({ description: 'Total deadline of one attempt, from connect to the last byte of the response.' }),
+  delay: durationAtMost(365 * 86_400_000, '365d')
+    .optional()
+    .meta({ description: 'Wait this long (a durable timer) before the first attempt.' }),
+  retry: z
+    .strictObject({
+      initialInterval: DurationSchema.optional(),
+      backoffCoefficient: z.number().min(1).max(10).optional(),
+      maximumInterval: DurationSchema.optional(),
+      maximumAttempts: z.number().int().min(1).max(100).optional(),
+    })
+    .optional(),
+  signing: z
+    .strictObject({
+      secret: z
+        .string({ error: 'is required' })
+        .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, { error: 'must be whsec_ followed by base64' }),
+    })
+    .optional()
+    .meta({ description: 'Sign per the Standard Webhooks spec (webhook-id, webhook-timestamp, webhook-signature).' }),
+  idempotencyKey: z
+    .string()
+    .min(1)
+    .max(256)
+    .regex(/^[\x21-\x7e]+$/, { error: 'must be printable ASCII without spaces' })
+    .optional()
+    .meta({ description: 'Sent as webhook-id, the same on every attempt. Defaults to one key per step run.' }),
+});
+
+export const StepSchema = StepObjectSchema.superRefine((step, ctx) => {
+  if (step.body && utf8Length(JSON.stringify(step.body)) > MAX_BODY_BYTES) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['body'],
+      message: `must be at most ${MAX_BODY_BYTES / 1024} KiB once encoded`,
+    });
+  }
+});
 
 /** The step as a caller writes it (defaults not yet applied). */
 export type StepInput = z.input<typeof StepSchema>;
@@ -204,15 +205,23 @@ type FieldValue<T> = T extends `string${string}`
 export function formatIssues(error: z.ZodError, prefix = ''): string[] {
   const lines = new Map<string, string>();
   for (const issue of error.issues) {
-    const segments = issue.path.map((key) =>
-      /^[\w.-]+$/.test(String(key)) ? String(key) : JSON.stringify(String(key)),
-    );
-    const path = [prefix, ...segments].filter(Boolean).join('.') || '(input)';
+    const path = formatPath([prefix, ...issue.path]) || '(input)';
     // A bad record key is reported by zod as "Invalid key in record" with the reason nested one level down.
     const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
     if (!lines.has(path)) lines.set(path, `${path}: ${message}`);
   }
   return [...lines.values()];
+}
+
+/** ['steps', 2, 'with', 'url'] → steps[2].with.url; keys with odd characters are quoted. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (key !== '')
+      out += (out ? '.' : '') + (/^[\w.-]+$/.test(String(key)) ? String(key) : JSON.stringify(String(key)));
+  }
+  return out;
 }
 
 function utf8Length(text: string): number {

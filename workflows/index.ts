@@ -1,2 +1,3 @@
 // Every workflow type the hookstep worker registers; the exported names are the workflow types.
 export { sendWebhook } from './sendWebhook';
+export { automation } from './automation';

@@ -44,6 +44,6 @@ async function deliverStep(step: Step): Promise<SendWebhookResult> {
   // One key per step run, so receivers can drop duplicates: the workflow ID when it fits in a header.
   const webhookId = step.idempotencyKey ?? (HEADER_SAFE.test(info.workflowId) ? info.workflowId : info.runId);
   const started = Date.now();
-  const result = await deliverWebhook({ step, webhookId });
+  const result = await deliverWebhook({ step, webhookId, parentWorkflowId: info.parent?.workflowId });
   return { status: result.status, body: result.body, attempts: result.attempt, durationMs: Date.now() - started };
 }

@@ -1,0 +1,164 @@
+// Automations: a trigger and up to 100 steps, each step a sendWebhook (templated) or a delay. The schema checks
+// shape; validateAutomation adds what a schema cannot (ids, references, declared fields), before anything runs.
+import { z } from 'zod';
+import { durationAtMost } from './duration';
+import { MAX_URL_LENGTH, StepObjectSchema, formatIssues, formatPath, type StepInput } from './step';
+import {
+  TemplateResolutionError,
+  TemplateSyntaxError,
+  resolveValue,
+  templatesIn,
+  type TemplateContext,
+} from './templates';
+
+export const MAX_STEPS = 100;
+
+const StepIdSchema = z.string({ error: 'is required' }).regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, {
+  error: 'must start with a letter and hold only letters, digits, _ and - (at most 64)',
+});
+
+/** A step's `with`: the sendWebhook step contract, where string values may hold templates. */
+export const StepTemplateSchema = StepObjectSchema.extend({
+  url: z
+    .string({ error: 'is required and must be a string' })
+    .min(1)
+    .max(MAX_URL_LENGTH)
+    .meta({ description: 'http or https URL; may hold templates, percent-encoded when rendered.' }),
+});
+
+export const SendWebhookActionSchema = z.strictObject({
+  id: StepIdSchema,
+  type: z.literal('sendWebhook'),
+  onFailure: z
+    .enum(['stop', 'continue'])
+    .default('stop')
+    .meta({ description: 'stop: the automation fails. continue: later steps see steps.<id>.error.' }),
+  with: StepTemplateSchema,
+});
+
+export const DelayActionSchema = z.strictObject({
+  id: StepIdSchema,
+  type: z.literal('delay'),
+  for: durationAtMost(365 * 86_400_000, '365d').meta({ description: 'A durable timer: "30s", "10m", "2h", "10d".' }),
+});
+
+export const AutomationStepSchema = z.discriminatedUnion('type', [SendWebhookActionSchema, DelayActionSchema], {
+  error: 'type must be "sendWebhook" or "delay"',
+});
+
+export const AutomationSchema = z.strictObject({
+  id: z.string({ error: 'is required' }).min(1).max(200).meta({ description: 'Names the automation in workflow IDs.' }),
+  trigger: z
+    .record(z.string(), z.json())
+    .default({})
+    .meta({ description: 'The event that started the automation; templates read it as trigger.<field>.' }),
+  steps: z
+    .array(AutomationStepSchema)
+    .min(1, { error: 'must hold at least one step' })
+    .max(MAX_STEPS, { error: `must hold at most ${MAX_STEPS} steps` }),
+});
+
+export type AutomationInput = z.input<typeof AutomationSchema>;
+export type Automation = z.output<typeof AutomationSchema>;
+export type AutomationStep = Automation['steps'][number];
+export type SendWebhookAction = z.output<typeof SendWebhookActionSchema>;
+
+export type Validation = { ok: true; automation: Automation } | { ok: false; issues: string[] };
+
+/** The whole automation, checked before anything runs. Issues name the step index, the field and the template. */
+export function validateAutomation(input: unknown): Validation {
+  const parsed = AutomationSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
+  const automation = parsed.data;
+  const issues: string[] = [];
+  const index = new Map<string, number>();
+  automation.steps.forEach((step, i) => {
+    const seen = index.get(step.id);
+    if (seen !== undefined) issues.push(`steps[${i}].id: "${step.id}" is already the id of steps[${seen}]`);
+    else index.set(step.id, i);
+  });
+  automation.steps.forEach((step, i) => {
+    if (step.type !== 'sendWebhook') return;
+    for (const [field, value] of templatedValues(step)) {
+      const where = `${formatPath(['steps', i, 'with', ...field])}`;
+      let parts;
+      try {
+        parts = templatesIn(value);
+      } catch (err) {
+        if (!(err instanceof TemplateSyntaxError)) throw err;
+        issues.push(`${where}: ${err.message}`);
+        continue;
+      }
+      for (const part of parts) {
+        if (part.ref.kind === 'trigger') continue;
+        const problem = referenceProblem(automation, i, part.ref);
+        if (problem) issues.push(`${where}: ${part.source}: ${problem}`);
+      }
+    }
+  });
+  return issues.length ? { ok: false, issues } : { ok: true, automation };
+}
+
+function referenceProblem(
+  automation: Automation,
+  at: number,
+  ref: Exclude<ReturnType<typeof templatesIn>[number]['ref'], { kind: 'trigger' }>,
+): string | undefined {
+  const target = automation.steps.findIndex((s) => s.id === ref.step);
+  if (target === -1) return `there is no step "${ref.step}"`;
+  if (target === at) return 'a step cannot refer to itself';
+  if (target > at) return `"${ref.step}" is a later step (steps[${target}]); a step can only use earlier steps`;
+  const step = automation.steps[target];
+  if (step.type !== 'sendWebhook') return `"${ref.step}" is a delay step, which has no output`;
+  if (ref.kind === 'body' && !step.with.response?.fields?.[ref.field]) {
+    return `"${ref.step}" does not declare "${ref.field}" in with.response.fields`;
+  }
+  if (ref.kind === 'error' && step.onFailure !== 'continue') {
+    return `"${ref.step}" has onFailure: stop, so its error is never seen by later steps`;
+  }
+  return undefined;
+}
+
+/** Every string value a template may appear in: url, query, headers, cookies and body. */
+function templatedValues(step: SendWebhookAction): [string[], string][] {
+  const out: [string[], string][] = [[['url'], step.with.url]];
+  for (const key of ['query', 'headers', 'cookies', 'body'] as const) {
+    for (const [name, value] of Object.entries(step.with[key] ?? {})) {
+      if (typeof value === 'string') out.push([[key, name], value]);
+    }
+  }
+  return out;
+}
+
+/** The step's `with` with every template resolved; throws TemplateResolutionError naming the path. */
+export function resolveStep(step: SendWebhookAction, ctx: TemplateContext): StepInput {
+  const w = step.with;
+  // Query, header, cookie and body values: a whole-value template keeps its type, so it must be a scalar here.
+  const resolveScalar = (value: string | number | boolean | null) => {
+    if (typeof value !== 'string') return value;
+    const resolved = resolveValue(value, ctx);
+    if (resolved !== null && typeof resolved === 'object') {
+      throw new TemplateResolutionError(
+        value.slice(2, -2).trim(),
+        'is an object or array; only text, numbers, booleans and null fit here',
+      );
+    }
+    return resolved as string | number | boolean | null;
+  };
+  const text = (value: string) => {
+    const resolved = resolveScalar(value);
+    return resolved === null ? '' : String(resolved);
+  };
+  return {
+    ...w,
+    url: String(resolveValue(w.url, ctx, encodeURIComponent)),
+    query: w.query && mapValues(w.query, (v) => resolveScalar(v) ?? ''),
+    headers: w.headers && mapValues(w.headers, text),
+    cookies: w.cookies && mapValues(w.cookies, text),
+    body: w.body && mapValues(w.body, resolveScalar),
+  };
+}
+
+function mapValues<V, R>(record: Record<string, V>, fn: (value: V) => R): Record<string, R> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fn(v)]));
+}

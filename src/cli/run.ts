@@ -1,0 +1,116 @@
+// `hookstep run automation.json`: starts an automation, shows a line per step state change while it runs, and
+// prints the outputs at the end.
+import { readFileSync } from 'node:fs';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { z } from 'zod';
+import type { AutomationProgress, StepProgress } from '../../workflows/automation';
+import { checkAutomation, startAutomation } from '../client';
+import { loadConfig } from '../config';
+import { EXIT, withClient } from './commands';
+import { summarizeFailure } from './failure';
+import { FlagError } from './flags';
+
+export interface RunFlags {
+  trigger?: string;
+  json?: boolean;
+  workflowId?: string;
+}
+
+const POLL_MS = 500;
+const JsonObjectSchema = z.record(z.string(), z.unknown(), { error: 'must hold a JSON object' });
+
+function readJsonObject(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new FlagError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new FlagError(`${path}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = JsonObjectSchema.safeParse(value);
+  if (!parsed.success) throw new FlagError(`${path}: ${parsed.error.issues[0].message}`);
+  return parsed.data;
+}
+
+export async function run(file: string, flags: RunFlags): Promise<number> {
+  const config = loadConfig();
+  const definition = readJsonObject(file);
+  if (flags.trigger) definition.trigger = readJsonObject(flags.trigger);
+  checkAutomation(definition);
+  return withClient(config, async (client) => {
+    const handle = await startAutomation(client, definition as never, {
+      taskQueue: config.HOOKSTEP_TASK_QUEUE,
+      workflowId: flags.workflowId,
+    });
+    process.stderr.write(`workflow ID: ${handle.workflowId}\n`);
+    const watching = watch(client, handle.workflowId);
+    try {
+      const result = await handle.result();
+      await watching.stop();
+      console.log(
+        flags.json ? JSON.stringify({ workflowId: handle.workflowId, ...result }) : JSON.stringify(result, null, 2),
+      );
+      return EXIT.ok;
+    } catch (err) {
+      await watching.stop();
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      const failure = summarizeFailure(err);
+      if (flags.json) console.log(JSON.stringify({ workflowId: handle.workflowId, error: failure }));
+      else console.error(`automation failed (${failure.type}): ${failure.message}`);
+      return EXIT.failed;
+    }
+  });
+}
+
+/** Polls the `progress` query and writes a line to stderr whenever a step's state, attempt or timer changes. */
+function watch(client: Client, workflowId: string): { stop(): Promise<void> } {
+  const seen = new Map<string, string>();
+  let stopped = false;
+  const handle = client.workflow.getHandle(workflowId);
+  const poll = async () => {
+    try {
+      const progress = await handle.query<AutomationProgress>('progress');
+      progress.steps.forEach((step, i) => {
+        const line = describe(step, i, progress.steps.length);
+        if (seen.get(step.id) !== line) {
+          seen.set(step.id, line);
+          if (step.state !== 'pending') process.stderr.write(`${line}\n`);
+        }
+      });
+    } catch {
+      // The run may have closed between polls; the final result is reported by the caller.
+    }
+  };
+  const loop = (async () => {
+    while (!stopped) {
+      await poll();
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    await poll();
+  })();
+  return {
+    stop: async () => {
+      stopped = true;
+      await loop;
+    },
+  };
+}
+
+function describe(step: StepProgress, i: number, total: number): string {
+  const head = `[${i + 1}/${total}] ${step.id} (${step.type})`;
+  switch (step.state) {
+    case 'waiting':
+      return `${head} waiting until ${step.waitingUntil}`;
+    case 'running':
+      return `${head} running, attempt ${step.attempts}`;
+    case 'succeeded':
+      return step.type === 'delay' ? `${head} done` : `${head} succeeded after ${step.attempts} attempt(s)`;
+    default:
+      return `${head} ${step.state}`;
+  }
+}
