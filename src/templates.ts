@@ -112,8 +112,9 @@ export function resolveValue(value: string, ctx: TemplateContext, encode: Encode
 
 function asText(value: unknown): string {
   if (value === null) return '';
-  if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  if (typeof value === 'string') return value;
+  // Numbers and booleans print as themselves; objects and arrays (trigger data may nest) as JSON.
+  return JSON.stringify(value);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
