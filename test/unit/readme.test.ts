@@ -1,0 +1,45 @@
+// The README's contract examples must be valid against the published JSON Schema (with a JSON Schema validator, as
+// a builder UI in another language would use it) and against hookstep's own validation.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Ajv2020 from 'ajv/dist/2020';
+import { validateAutomation } from '../../src/automation';
+import { jsonSchema, type SchemaName } from '../../src/schema';
+import { StepSchema } from '../../src/step';
+
+const root = join(__dirname, '..', '..');
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+
+function examples(name: SchemaName): unknown[] {
+  const marker = new RegExp(`<!-- hookstep:${name} -->\\s*\`\`\`json\\n([\\s\\S]*?)\`\`\``, 'g');
+  return [...readme.matchAll(marker)].map((m) => JSON.parse(m[1]) as unknown);
+}
+
+const ajv = new Ajv2020({ strict: false });
+
+test.each(['step', 'automation'] as const)('every README %s example validates against its JSON Schema', (name) => {
+  const found = examples(name);
+  expect(found.length).toBeGreaterThan(0);
+  const validate = ajv.compile(jsonSchema(name));
+  for (const example of found) {
+    const valid = validate(example);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  }
+});
+
+test('the README examples pass hookstep validation too', () => {
+  for (const step of examples('step')) expect(StepSchema.safeParse(step).success).toBe(true);
+  for (const automation of examples('automation')) expect(validateAutomation(automation)).toMatchObject({ ok: true });
+});
+
+test('examples/order-sync.json, the worked example, is valid', () => {
+  const definition: unknown = JSON.parse(readFileSync(join(root, 'examples', 'order-sync.json'), 'utf8'));
+  expect(ajv.validate(jsonSchema('automation'), definition)).toBe(true);
+  expect(validateAutomation(definition)).toMatchObject({ ok: true });
+});
+
+test('the JSON Schema rejects what hookstep rejects: a nested body', () => {
+  const validate = ajv.compile(jsonSchema('step'));
+  expect(validate({ url: 'https://example.com', body: { order: { id: 1 } } })).toBe(false);
+});
