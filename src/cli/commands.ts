@@ -33,13 +33,7 @@ export async function dev(flags: DevFlags): Promise<number> {
   });
   try {
     const connection = await NativeConnection.connect({ address: server.address });
-    const worker = await createWorker({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      taskQueue: config.HOOKSTEP_TASK_QUEUE,
-      allowedNetworks: config.HOOKSTEP_ALLOWED_NETWORKS,
-      maxConcurrentDeliveries: config.HOOKSTEP_MAX_CONCURRENT_DELIVERIES,
-    });
+    const worker = await workerFromConfig(connection, config);
     const running = worker.run();
     console.log(
       [
@@ -65,17 +59,21 @@ export async function dev(flags: DevFlags): Promise<number> {
   return EXIT.ok;
 }
 
-/** `hookstep worker`: a worker against TEMPORAL_ADDRESS until SIGINT/SIGTERM. */
-export async function worker(): Promise<number> {
-  const config = loadConfig();
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const w = await createWorker({
+function workerFromConfig(connection: NativeConnection, config: Config) {
+  return createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.HOOKSTEP_TASK_QUEUE,
     allowedNetworks: config.HOOKSTEP_ALLOWED_NETWORKS,
     maxConcurrentDeliveries: config.HOOKSTEP_MAX_CONCURRENT_DELIVERIES,
   });
+}
+
+/** `hookstep worker`: a worker against TEMPORAL_ADDRESS until SIGINT/SIGTERM. */
+export async function worker(): Promise<number> {
+  const config = loadConfig();
+  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const w = await workerFromConfig(connection, config);
   console.log(
     `hookstep worker polling ${config.HOOKSTEP_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE})`,
   );

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { parseCidrList } from '../../activities/destination';
 import { createWorker, type CreateWorkerOptions, type HookstepWorker } from '../../src/worker';
+import { startReceiver, type Receiver } from './receiver';
 
 export const LOOPBACK = parseCidrList('127.0.0.0/8,::1/128');
 
@@ -61,6 +62,39 @@ export async function startWorker(
       worker.shutdown();
       await running;
       await connection.close();
+    },
+  };
+}
+
+export interface Harness {
+  taskQueue: string;
+  client(): Client;
+  /** A receiver closed with the harness. */
+  receiver: (handler: Parameters<typeof startReceiver>[0]) => Promise<Receiver>;
+}
+
+/** A test file's client, worker on its own task queue, and receivers, started and stopped around its tests. */
+export function useHarness(name: string): Harness {
+  const taskQueue = uniqueQueue(name);
+  let temporal: TestTemporal | undefined;
+  let worker: RunningWorker | undefined;
+  const receivers: Receiver[] = [];
+  beforeAll(async () => {
+    temporal = await connectClient();
+    worker = await startWorker(taskQueue);
+  });
+  afterAll(async () => {
+    await Promise.all(receivers.map((r) => r.close()));
+    await worker?.stop();
+    await temporal?.close();
+  });
+  return {
+    taskQueue,
+    client: () => temporal!.client,
+    receiver: async (handler) => {
+      const r = await startReceiver(handler);
+      receivers.push(r);
+      return r;
     },
   };
 }

@@ -8,36 +8,11 @@ import { FailureType } from '../../src/failures';
 import type { AutomationProgress } from '../../workflows/automation';
 import { spawnCli } from '../helpers/cli';
 import { expectFailure } from '../helpers/failures';
-import { json, startReceiver, type Receiver } from '../helpers/receiver';
-import {
-  connectClient,
-  startWorker,
-  temporalAddress,
-  uniqueQueue,
-  type RunningWorker,
-  type TestTemporal,
-} from '../helpers/temporal';
+import { json } from '../helpers/receiver';
+import { startWorker, temporalAddress, uniqueQueue, useHarness } from '../helpers/temporal';
 
-const taskQueue = uniqueQueue('automation');
-let temporal: TestTemporal;
-let worker: RunningWorker;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  temporal = await connectClient();
-  worker = await startWorker(taskQueue);
-});
-afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  await worker.stop();
-  await temporal.close();
-});
-
-async function receiver(handler: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-  const r = await startReceiver(handler);
-  receivers.push(r);
-  return r;
-}
+const harness = useHarness('automation');
+const { taskQueue, receiver } = harness;
 
 async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -81,7 +56,7 @@ test("step 1's declared fields reach step 2's URL path, a header, a query parame
       },
     ],
   };
-  const result = await runAutomation(temporal.client, definition, { taskQueue });
+  const result = await runAutomation(harness.client(), definition, { taskQueue });
 
   expect(JSON.parse(desk.requests[0].body)).toEqual({ orderId: 'AG-1:ORD-9', total: 53 });
   const sent = chat.requests[0];
@@ -96,7 +71,7 @@ test('onFailure: continue exposes the error to a later step', async () => {
   const failing = await receiver((_req, res) => json(res, 404, { error: 'gone' }));
   const after = await receiver((_req, res) => json(res, 200, {}));
   const result = await runAutomation(
-    temporal.client,
+    harness.client(),
     {
       id: 'continue',
       steps: [
@@ -123,7 +98,7 @@ test('onFailure: stop fails the automation; the cause chain reaches the step fai
   const failing = await receiver((_req, res) => json(res, 404, {}));
   const after = await receiver((_req, res) => json(res, 200, {}));
   const handle = await startAutomation(
-    temporal.client,
+    harness.client(),
     {
       id: 'stop',
       steps: [
@@ -150,7 +125,7 @@ test('onFailure: stop fails the automation; the cause chain reaches the step fai
 test('a delay step holds the next step for its duration and shows as a timer with its step in the summary', async () => {
   const r = await receiver((_req, res) => json(res, 200, {}));
   const handle = await startAutomation(
-    temporal.client,
+    harness.client(),
     {
       id: 'delayed',
       steps: [
@@ -178,7 +153,7 @@ test('the progress query reflects the running step and its attempts', async () =
     release = () => json(res, 200, {});
   });
   const handle = await startAutomation(
-    temporal.client,
+    harness.client(),
     {
       id: 'progress',
       steps: [
@@ -217,7 +192,7 @@ test('the worker is killed between steps; a new worker finishes and step 1 was s
   try {
     await first.waitFor(/hookstep worker polling/);
     const handle = await startAutomation(
-      temporal.client,
+      harness.client(),
       {
         id: 'crash',
         steps: [
@@ -298,16 +273,16 @@ describe('invalid definitions are rejected before any workflow starts', () => {
 
   test.each(cases)('%s', async (_name, definition, message) => {
     const workflowId = uniqueQueue('invalid');
-    const attempt = startAutomation(temporal.client, definition as AutomationInput, { taskQueue, workflowId });
+    const attempt = startAutomation(harness.client(), definition as AutomationInput, { taskQueue, workflowId });
     await expect(attempt).rejects.toBeInstanceOf(InvalidInputError);
     await expect(attempt).rejects.toThrow(message);
-    await expect(temporal.client.workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(
+    await expect(harness.client().workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(
       WorkflowNotFoundError,
     );
   });
 
   test('started by workflow name, an invalid definition fails at once with InvalidAutomation', async () => {
-    const handle = await temporal.client.workflow.start('automation', {
+    const handle = await harness.client().workflow.start('automation', {
       taskQueue,
       workflowId: uniqueQueue('by-name'),
       args: [{ id: 'a', steps: [send('x'), send('x')] }],
@@ -321,7 +296,7 @@ describe('invalid definitions are rejected before any workflow starts', () => {
 test('a template with no value at run time fails its step with TemplateError; nothing is sent for it', async () => {
   const r = await receiver((_req, res) => json(res, 200, {}));
   const result = await runAutomation(
-    temporal.client,
+    harness.client(),
     {
       id: 'missing',
       trigger: {},

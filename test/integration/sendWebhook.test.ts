@@ -3,36 +3,18 @@ import type { ServerResponse } from 'node:http';
 import { FailureType, type DeliveryFailureDetails } from '../../src/failures';
 import { sendWebhook, startSendWebhook } from '../../src/client';
 import { expectFailure } from '../helpers/failures';
-import { json, startReceiver, type Receiver } from '../helpers/receiver';
-import { connectClient, startWorker, uniqueQueue, type RunningWorker, type TestTemporal } from '../helpers/temporal';
+import { json } from '../helpers/receiver';
+import { startWorker, uniqueQueue, useHarness } from '../helpers/temporal';
 
-const taskQueue = uniqueQueue('send');
-let temporal: TestTemporal;
-let worker: RunningWorker;
-const receivers: Receiver[] = [];
-
-beforeAll(async () => {
-  temporal = await connectClient();
-  worker = await startWorker(taskQueue);
-});
-afterAll(async () => {
-  await Promise.all(receivers.map((r) => r.close()));
-  await worker.stop();
-  await temporal.close();
-});
-
-async function receiver(handler: Parameters<typeof startReceiver>[0]): Promise<Receiver> {
-  const r = await startReceiver(handler);
-  receivers.push(r);
-  return r;
-}
+const harness = useHarness('send');
+const { taskQueue, receiver } = harness;
 
 const fast = { initialInterval: '100ms', maximumInterval: '1s' } as const;
 
 test('2xx: the declared response fields come back typed, and nothing else', async () => {
   const r = await receiver((_req, res) => json(res, 200, { ticketId: 'T-1', priority: 3, tags: ['a'], secret: 'x' }));
   const result = await sendWebhook(
-    temporal.client,
+    harness.client(),
     {
       url: `${r.url}/hooks/orders`,
       query: { eventType: 'order.created', page: 2 },
@@ -54,7 +36,7 @@ test('500 twice then 200: delivered on attempt 3, with one webhook-id for all at
   const r = await receiver((_req, res, i) =>
     i < 2 ? json(res, 500, { error: 'busy' }) : json(res, 200, { ok: true }),
   );
-  const result = await sendWebhook(temporal.client, { url: r.url, retry: fast }, { taskQueue });
+  const result = await sendWebhook(harness.client(), { url: r.url, retry: fast }, { taskQueue });
   expect(result.attempts).toBe(3);
   expect(result.status).toBe(200);
   expect(r.requests).toHaveLength(3);
@@ -64,7 +46,7 @@ test('500 twice then 200: delivered on attempt 3, with one webhook-id for all at
 
 test('404: fails once with HttpClientError, receiver hit exactly once', async () => {
   const r = await receiver((_req, res) => json(res, 404, { error: 'no such hook' }));
-  const handle = await startSendWebhook(temporal.client, { url: `${r.url}/hooks`, retry: fast }, { taskQueue });
+  const handle = await startSendWebhook(harness.client(), { url: `${r.url}/hooks`, retry: fast }, { taskQueue });
   const { links, failure } = await expectFailure(handle.result());
   expect(links).toEqual(['WorkflowFailedError', 'ActivityFailure', 'ApplicationFailure']);
   expect(failure.type).toBe(FailureType.HttpClientError);
@@ -80,7 +62,7 @@ test('429 with Retry-After: 2 → the second attempt comes no sooner than 2 s la
   const r = await receiver((_req, res, i) =>
     i === 0 ? json(res, 429, { error: 'slow down' }, { 'retry-after': '2' }) : json(res, 200, {}),
   );
-  const result = await sendWebhook(temporal.client, { url: r.url, retry: fast }, { taskQueue });
+  const result = await sendWebhook(harness.client(), { url: r.url, retry: fast }, { taskQueue });
   expect(result.attempts).toBe(2);
   expect(r.requests[1].at - r.requests[0].at).toBeGreaterThanOrEqual(2000);
 });
@@ -90,7 +72,7 @@ test('a receiver slower than the timeout → Timeout, retried', async () => {
     setTimeout(() => json(res, 200, {}), 3000).unref();
   });
   const handle = await startSendWebhook(
-    temporal.client,
+    harness.client(),
     { url: r.url, timeout: '300ms', retry: { ...fast, maximumAttempts: 2 } },
     { taskQueue },
   );
@@ -107,7 +89,7 @@ test('a connection reset → ConnectionError, retried', async () => {
     res.socket?.resetAndDestroy();
   });
   const handle = await startSendWebhook(
-    temporal.client,
+    harness.client(),
     { url: r.url, retry: { ...fast, maximumAttempts: 2 } },
     { taskQueue },
   );
@@ -120,7 +102,7 @@ test('a connection reset → ConnectionError, retried', async () => {
 test('a nested body → InvalidStep naming the key, receiver never hit', async () => {
   const r = await receiver((_req, res) => json(res, 200, {}));
   // Started by workflow name, as another SDK would, so the workflow's own validation is what rejects it.
-  const handle = await temporal.client.workflow.start('sendWebhook', {
+  const handle = await harness.client().workflow.start('sendWebhook', {
     taskQueue,
     workflowId: uniqueQueue('nested'),
     args: [{ url: r.url, body: { order: { id: 1 } } }],
@@ -138,7 +120,7 @@ test('a loopback destination without the allowlist → DestinationBlocked, recei
   try {
     const r = await receiver((_req, res) => json(res, 200, {}));
     for (const url of [r.url, `http://localhost:${r.port}/`]) {
-      const handle = await startSendWebhook(temporal.client, { url, retry: fast }, { taskQueue: strictQueue });
+      const handle = await startSendWebhook(harness.client(), { url, retry: fast }, { taskQueue: strictQueue });
       const { failure } = await expectFailure(handle.result());
       expect(failure.type).toBe(FailureType.DestinationBlocked);
       expect(failure.nonRetryable).toBe(true);
