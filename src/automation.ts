@@ -6,6 +6,7 @@ import { MAX_URL_LENGTH, StepObjectSchema, formatIssues, formatPath, type StepIn
 import {
   TemplateResolutionError,
   TemplateSyntaxError,
+  own,
   resolveValue,
   templatesIn,
   type TemplateContext,
@@ -110,7 +111,7 @@ function referenceProblem(
   if (target > at) return `"${ref.step}" is a later step (steps[${target}]); a step can only use earlier steps`;
   const step = automation.steps[target];
   if (step.type !== 'sendWebhook') return `"${ref.step}" is a delay step, which has no output`;
-  if (ref.kind === 'body' && !step.with.response?.fields?.[ref.field]) {
+  if (ref.kind === 'body' && !own(step.with.response?.fields ?? {}, ref.field)) {
     return `"${ref.step}" does not declare "${ref.field}" in with.response.fields`;
   }
   if (ref.kind === 'error' && step.onFailure !== 'continue') {

@@ -46,7 +46,11 @@ export function parseReference(path: string, source: string): Reference {
   );
 }
 
-/** The templates in one string value; throws TemplateSyntaxError for a malformed one, including unbalanced braces. */
+/**
+ * The templates in one string value; throws TemplateSyntaxError for a malformed one or a "{{" that is never closed.
+ * A "}}" without an opening "{{" is plain text, so stringified JSON such as {"a":{"b":1}} can be sent as is. The
+ * error quotes the template, never the value around it: a URL or header may hold a secret.
+ */
 export function templatesIn(value: string): TemplatePart[] {
   const parts: TemplatePart[] = [];
   for (const match of value.matchAll(TEMPLATE)) {
@@ -54,8 +58,8 @@ export function templatesIn(value: string): TemplatePart[] {
     parts.push({ source: match[0], path, ref: parseReference(path, match[0]) });
   }
   const rest = value.replace(TEMPLATE, '');
-  if (rest.includes('{{') || rest.includes('}}')) {
-    throw new TemplateSyntaxError(JSON.stringify(value), 'has an unclosed or nested {{ }}');
+  if (rest.includes('{{')) {
+    throw new TemplateSyntaxError('"{{"', 'is not closed, or a template is nested inside another');
   }
   return parts;
 }
@@ -83,10 +87,10 @@ export class TemplateResolutionError extends Error {
 export function lookup(ref: Reference, path: string, ctx: TemplateContext): unknown {
   let value: unknown;
   if (ref.kind === 'trigger') {
-    value = ref.path.reduce<unknown>((v, key) => (isRecord(v) ? v[key] : undefined), ctx.trigger);
+    value = ref.path.reduce<unknown>((v, key) => (isRecord(v) ? own(v, key) : undefined), ctx.trigger);
   } else {
-    const out = ctx.steps[ref.step];
-    if (ref.kind === 'body') value = out && 'body' in out ? out.body[ref.field] : undefined;
+    const out = own(ctx.steps, ref.step) as StepOutput | undefined;
+    if (ref.kind === 'body') value = out && 'body' in out ? own(out.body, ref.field) : undefined;
     else if (ref.kind === 'status') value = out && 'status' in out ? out.status : undefined;
     else value = out && 'error' in out ? out.error[ref.field] : undefined;
   }
@@ -115,6 +119,11 @@ function asText(value: unknown): string {
   if (typeof value === 'string') return value;
   // Numbers and booleans print as themselves; objects and arrays (trigger data may nest) as JSON.
   return JSON.stringify(value);
+}
+
+/** Own properties only: "constructor" or "toString" must not resolve to what every object inherits. */
+export function own(record: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
