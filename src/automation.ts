@@ -2,7 +2,7 @@
 // shape; validateAutomation adds what a schema cannot (ids, references, declared fields), before anything runs.
 import { z } from 'zod';
 import { durationAtMost } from './duration';
-import { MAX_URL_LENGTH, StepObjectSchema, formatIssues, formatPath, type StepInput } from './step';
+import { MAX_URL_LENGTH, StepObjectSchema, UrlSchema, formatIssues, formatPath, type StepInput } from './step';
 import {
   TemplateResolutionError,
   TemplateSyntaxError,
@@ -24,8 +24,29 @@ export const StepTemplateSchema = StepObjectSchema.extend({
     .string({ error: 'is required and must be a string' })
     .min(1)
     .max(MAX_URL_LENGTH)
+    .superRefine(checkTemplatedUrl)
     .meta({ description: 'http or https URL; may hold templates, percent-encoded when rendered.' }),
 });
+
+/**
+ * What can be known of a templated URL before anything runs: a URL without templates gets the step's full check,
+ * and a literal scheme must be http or https, so a bad URL in step 3 is refused before steps 1 and 2 send.
+ */
+function checkTemplatedUrl(value: string, ctx: z.RefinementCtx): void {
+  const first = value.indexOf('{{');
+  if (first === -1) {
+    for (const issue of UrlSchema.safeParse(value).error?.issues ?? []) {
+      ctx.addIssue({ code: 'custom', message: issue.message });
+    }
+    return;
+  }
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(value.slice(0, first))?.[1]?.toLowerCase();
+  if (scheme && scheme !== 'http' && scheme !== 'https') {
+    ctx.addIssue({ code: 'custom', message: `must use http or https, not ${scheme}` });
+  } else if (!scheme && first > 0) {
+    ctx.addIssue({ code: 'custom', message: 'must be an absolute http or https URL, or start with a template' });
+  }
+}
 
 export const SendWebhookActionSchema = z.strictObject({
   id: StepIdSchema,

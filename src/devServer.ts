@@ -32,7 +32,21 @@ export interface DevServerOptions {
   ui?: boolean;
   namespace?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Server dynamic config, on top of DEV_SERVER_DYNAMIC_CONFIG. */
+  dynamicConfig?: Record<string, string | number | boolean>;
 }
+
+/**
+ * Server settings of hookstep's dev server; `npm run bench -- --levers` measures each (bench/LEVERS.md).
+ * - Eager activity dispatch: the delivery activity comes back with the workflow task's completion, so it starts
+ *   without a trip through matching (the server's default is off).
+ * - The CLI refreshes the search-attribute cache on every read so new attributes show at once; hookstep registers
+ *   none, and the refresh costs a persistence read per workflow.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string | number | boolean>> = {
+  'system.enableActivityEagerExecution': true,
+  'system.forceSearchAttributesCacheRefreshOnRead': false,
+};
 
 export interface DevServer {
   /** host:port for Temporal clients and workers. */
@@ -57,6 +71,10 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       dbFilename: options.dbFilename,
       namespace: options.namespace ?? 'default',
       log: { format: 'pretty', level: options.logLevel ?? 'warn' },
+      extraArgs: Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(([k, v]) => [
+        '--dynamic-config-value',
+        `${k}=${JSON.stringify(v)}`,
+      ]),
     },
   });
   const [host, port] = splitAddress(env.address);

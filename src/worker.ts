@@ -1,11 +1,27 @@
 // The hookstep worker: sendWebhook and automation workflows, and the delivery activity with one HTTP pool.
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
 import type { Agent } from 'undici';
 import { createActivities } from '../activities';
 import { DestinationPolicy, type Cidr } from '../activities/destination';
 import { createAgent } from '../activities/http';
 
 export const DEFAULT_TASK_QUEUE = 'webhooks';
+
+/**
+ * Evaluated once per worker instead of once per workflow run: the reusable V8 context gives each run fresh module
+ * state, so without this every run rebuilds zod (1.21× completions/s, bench/LEVERS.md). zod only: hookstep's own
+ * schemas cannot be shared, as the SDK freezes preloaded modules and zod schemas fill in lazy properties.
+ */
+export const PRELOADED_WORKFLOW_MODULES = ['zod'];
+
+/** The workflow bundle for tests, the bench and deployments that bundle ahead of start-up. */
+export function bundleWorkflows(logger?: Parameters<typeof bundleWorkflowCode>[0]['logger']) {
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../workflows'),
+    preloadModules: PRELOADED_WORKFLOW_MODULES,
+    logger,
+  });
+}
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -37,7 +53,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     activities: createActivities({ agent }),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../workflows') }),
+      : {
+          workflowsPath: require.resolve('../workflows'),
+          bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES },
+        }),
     maxConcurrentActivityTaskExecutions: options.maxConcurrentDeliveries ?? 1000,
     ...options.workerOptions,
   });

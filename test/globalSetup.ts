@@ -3,18 +3,15 @@ import { mkdtempSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
 import { startDevServer, type DevServer } from '../src/devServer';
+import { bundleWorkflows } from '../src/worker';
 
 declare global {
   var __hookstepDevServer: DevServer | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
-  const [server, bundle] = await Promise.all([
-    startDevServer(),
-    bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), logger: quietLogger }),
-  ]);
+  const [server, bundle] = await Promise.all([startDevServer(), bundleWorkflows(quietLogger)]);
   globalThis.__hookstepDevServer = server;
   const dir = mkdtempSync(join(tmpdir(), 'hookstep-test-'));
   const codePath = join(dir, 'workflow-bundle.js');

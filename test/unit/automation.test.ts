@@ -182,6 +182,23 @@ describe('validateAutomation rejects, naming the field', () => {
     expect(issuesOf(automationOf(send('a', { url: '' })))[0]).toMatch(/^steps\[0\]\.with\.url: /);
   });
 
+  it.each([
+    ['ftp://files.example.com/in', 'must use http or https, not ftp'],
+    ['ftp://files.example.com/{{trigger.path}}', 'must use http or https, not ftp'],
+    ['/relative/{{trigger.id}}', 'must be an absolute http or https URL, or start with a template'],
+    ['not a url', 'must be an absolute http or https URL'],
+    ['https://user:pw@example.com/hooks', 'must not contain credentials; send them in headers instead'],
+  ])('a URL that can never be sent (%s), before any step runs', (url, message) => {
+    expect(issuesOf(automationOf(send('a'), send('b', { url })))).toEqual([`steps[1].with.url: ${message}`]);
+  });
+
+  it('accepts a URL that is a template, or an http(s) URL holding templates', () => {
+    expect(validateAutomation(automationOf(send('a', { url: '{{trigger.callbackUrl}}' }))).ok).toBe(true);
+    expect(validateAutomation(automationOf(send('a', { url: 'HTTPS://api.example.com/{{trigger.id}}' }))).ok).toBe(
+      true,
+    );
+  });
+
   it('step fields checked by the step contract, under steps[i].with', () => {
     expect(issuesOf(automationOf(send('a', { headers: { Cookie: 'x' } })))[0]).toMatch(
       /^steps\[0\]\.with\.headers\.Cookie: this header is set by hookstep/,

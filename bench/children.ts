@@ -1,0 +1,75 @@
+// Starts the bench's own processes (receiver, workers) with `node --import tsx` and waits for their ready line.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { BenchWorkerConfig } from './worker';
+
+export interface Child<T> {
+  pid: number;
+  ready: T;
+  stop(): Promise<void>;
+}
+
+export async function startChild<T>(
+  script: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<Child<T>> {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(__dirname, script)], {
+    cwd: join(__dirname, '..'),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const ready = await new Promise<T>((resolve, reject) => {
+    let out = '';
+    const onData = (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.startsWith('{"ready":true'));
+      if (line) {
+        child.stdout.off('data', onData);
+        child.stdout.resume();
+        resolve(JSON.parse(line) as T);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready:\n${out}`)));
+  });
+  return { pid: child.pid!, ready, stop: () => stopChild(child, exited) };
+}
+
+async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
+  if (child.exitCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface Receiver extends Child<{ port: number }> {
+  url: string;
+  stats(): Promise<ReceiverStats>;
+  reset(): Promise<void>;
+}
+
+export interface ReceiverStats {
+  requests: number;
+  failed: number;
+  peakOpenSockets: number;
+  openSockets: number;
+  deliveredIds: number;
+}
+
+export async function startReceiver(): Promise<Receiver> {
+  const child = await startChild<{ port: number }>('receiver.ts');
+  const url = `http://127.0.0.1:${child.ready.port}`;
+  return {
+    ...child,
+    url,
+    stats: async () => (await (await fetch(`${url}/__stats`)).json()) as ReceiverStats,
+    reset: async () => void (await fetch(`${url}/__reset`, { method: 'POST' })).arrayBuffer(),
+  };
+}
+
+export function startWorker(config: BenchWorkerConfig, nodeArgs: string[] = []): Promise<Child<{ ready: true }>> {
+  return startChild('worker.ts', { HOOKSTEP_BENCH_WORKER: JSON.stringify(config) }, nodeArgs);
+}

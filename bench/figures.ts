@@ -1,0 +1,472 @@
+// The seven figures. Each runs its load `reps` times and reports every repetition; run.ts summarises them.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Agent, request } from 'undici';
+import { deliver } from '../activities/deliver';
+import { DestinationPolicy, parseCidrList } from '../activities/destination';
+import { createAgent } from '../activities/http';
+import { startSendWebhook } from '../src/client';
+import { startDevServer, type DevServer } from '../src/devServer';
+import type { StepInput } from '../src/step';
+import { StepSchema } from '../src/step';
+import { startWorker, type Child, type Receiver } from './children';
+import { childrenNamed, cpuMs, rssSampler } from './proc';
+import { closedLoop, percentile } from './stats';
+
+export interface Sizes {
+  reps: number;
+  httpRequests: number;
+  httpConcurrency: number;
+  latencyRequests: number;
+  e2eRuns: number;
+  startConcurrency: number;
+  oneAtATime: number;
+  slowRuns: number;
+  slowMs: number;
+  flakyRuns: number;
+}
+
+export const FULL: Sizes = {
+  reps: 3,
+  httpRequests: 20_000,
+  httpConcurrency: 64,
+  latencyRequests: 2_000,
+  e2eRuns: 2_000,
+  startConcurrency: 64,
+  oneAtATime: 200,
+  slowRuns: 1_000,
+  slowMs: 2_000,
+  flakyRuns: 1_000,
+};
+
+/** Proves every figure still runs (CI); its numbers mean nothing. */
+export const SMOKE: Sizes = {
+  reps: 1,
+  httpRequests: 300,
+  httpConcurrency: 64,
+  latencyRequests: 30,
+  e2eRuns: 30,
+  startConcurrency: 16,
+  oneAtATime: 5,
+  slowRuns: 20,
+  slowMs: 500,
+  flakyRuns: 20,
+};
+
+/** One number per repetition. `ratios` name another metric's key: the median of this over the median of that. */
+export interface Metric {
+  key: string;
+  figure: number;
+  label: string;
+  unit: string;
+  reps: number[];
+  ratios?: Record<string, string>;
+  /** Per-repetition detail that explains the number (CPU shares, attempts, ...). */
+  detail?: Record<string, unknown>[];
+}
+
+export interface Bench {
+  sizes: Sizes;
+  receiver: Receiver;
+  bundlePath: string;
+  /** Extra node flags for worker processes, e.g. --cpu-prof. */
+  workerNodeArgs: string[];
+  log(message: string): void;
+}
+
+export const BODY = { orderId: 'AG-1:ORD-9', total: 12.5, paid: true, note: null };
+
+/** The step every figure sends: query, a header, a signature and a declared response, as a real step has. */
+export function benchStep(url: string): StepInput {
+  return {
+    url,
+    query: { eventType: 'order.created' },
+    headers: { 'X-Api-Key': 'k-123' },
+    body: BODY,
+    response: { fields: { ok: 'boolean', ticketId: 'string', priority: 'number' } },
+    signing: { secret: `whsec_${Buffer.from('bench-signing-secret-0123456789').toString('base64')}` },
+  };
+}
+
+// ---- 1 and 2: the HTTP limit and hookstep's activity path, no Temporal --------------------------------------------
+
+async function httpFigure(
+  bench: Bench,
+  figure: number,
+  prefix: string,
+  send: () => Promise<unknown>,
+  ratios: Record<string, Record<string, string>> = {},
+): Promise<Metric[]> {
+  const { sizes } = bench;
+  const rps: number[] = [];
+  const p50: number[] = [];
+  const p99: number[] = [];
+  await closedLoop(Math.min(500, sizes.httpRequests), sizes.httpConcurrency, send); // warm-up: JIT and the pool
+  for (let rep = 0; rep < sizes.reps; rep++) {
+    const load = await closedLoop(sizes.httpRequests, sizes.httpConcurrency, send);
+    rps.push(sizes.httpRequests / (load.elapsedMs / 1000));
+    const one = await closedLoop(sizes.latencyRequests, 1, send);
+    p50.push(percentile(one.latencies, 50));
+    p99.push(percentile(one.latencies, 99));
+    bench.log(`  ${prefix} rep ${rep + 1}: ${rps.at(-1)!.toFixed(0)} req/s, p50 ${p50.at(-1)!.toFixed(2)} ms`);
+  }
+  const c = sizes.httpConcurrency;
+  return [
+    {
+      key: `${prefix}.rps`,
+      figure,
+      label: `requests/s, concurrency ${c}`,
+      unit: 'req/s',
+      reps: rps,
+      ratios: ratios['rps'],
+    },
+    {
+      key: `${prefix}.p50`,
+      figure,
+      label: 'latency p50, concurrency 1',
+      unit: 'ms',
+      reps: p50,
+      ratios: ratios['p50'],
+    },
+    { key: `${prefix}.p99`, figure, label: 'latency p99, concurrency 1', unit: 'ms', reps: p99 },
+  ];
+}
+
+export async function figure1(bench: Bench): Promise<Metric[]> {
+  const agent = new Agent();
+  const url = `${bench.receiver.url}/ok?eventType=order.created`;
+  const body = JSON.stringify(BODY);
+  try {
+    return await httpFigure(bench, 1, 'http', async () => {
+      const res = await request(url, {
+        dispatcher: agent,
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json' },
+      });
+      await res.body.text();
+    });
+  } finally {
+    await agent.close();
+  }
+}
+
+export async function figure2(bench: Bench): Promise<Metric[]> {
+  const agent = createAgent({ policy: new DestinationPolicy(parseCidrList('127.0.0.0/8')) });
+  const step = StepSchema.parse(benchStep(`${bench.receiver.url}/ok`));
+  let n = 0;
+  try {
+    return await httpFigure(
+      bench,
+      2,
+      'activity',
+      () => deliver({ step, webhookId: `bench-${n++}` }, { agent, attempt: 1 }),
+      { rps: { 'of HTTP limit': 'http.rps' }, p50: { 'of HTTP limit': 'http.p50' } },
+    );
+  } finally {
+    await agent.close();
+  }
+}
+
+// ---- Temporal set-up shared by figures 3 to 7 ----------------------------------------------------------------------
+
+export interface Temporal {
+  server: DevServer;
+  serverPid: number;
+  client: Client;
+  close(): Promise<void>;
+}
+
+export async function startTemporal(
+  storage: 'memory' | 'file',
+  dynamicConfig?: Record<string, string | number | boolean>,
+): Promise<Temporal> {
+  const before = new Set(childrenNamed(process.pid, 'temporal'));
+  const server = await startDevServer({
+    dynamicConfig,
+    ...(storage === 'file' ? { dbFilename: join(mkdtempSync(join(tmpdir(), 'hookstep-bench-')), 'temporal.db') } : {}),
+  });
+  const serverPid = childrenNamed(process.pid, 'temporal').find((pid) => !before.has(pid)) ?? NaN;
+  const connection = await Connection.connect({ address: server.address });
+  const client = new Client({ connection });
+  return {
+    server,
+    serverPid,
+    client,
+    async close() {
+      await connection.close();
+      await server.stop();
+    },
+  };
+}
+
+export type WorkerKind = 'hookstep' | 'naive';
+
+export async function startWorkers(
+  bench: Bench,
+  temporal: Temporal,
+  kind: WorkerKind,
+  count: number,
+  workerOptions: Record<string, unknown> = {},
+  bundlePath = bench.bundlePath,
+): Promise<Child<{ ready: true }>[]> {
+  const config = {
+    kind,
+    address: temporal.server.address,
+    taskQueue: `bench-${kind}`,
+    bundlePath: kind === 'hookstep' ? bundlePath : undefined,
+    workerOptions,
+  };
+  return Promise.all(Array.from({ length: count }, () => startWorker(config, bench.workerNodeArgs)));
+}
+
+let runSeq = 0;
+
+/** Starts one delivery of the given kind and receiver path; returns its handle. */
+function starter(bench: Bench, temporal: Temporal, kind: WorkerKind, path: string, step: Partial<StepInput> = {}) {
+  const url = `${bench.receiver.url}${path}`;
+  const run = `${Date.now().toString(36)}-${runSeq++}`;
+  return (i: number): Promise<WorkflowHandle> => {
+    const workflowId = `bench-${kind}-${run}-${i}`;
+    if (kind === 'naive') {
+      return temporal.client.workflow.start('naiveSendWebhook', {
+        taskQueue: 'bench-naive',
+        workflowId,
+        args: [`${url}${url.includes('?') ? '&' : '?'}eventType=order.created`, BODY],
+      });
+    }
+    return startSendWebhook(
+      temporal.client,
+      { ...benchStep(url), ...step },
+      { taskQueue: 'bench-hookstep', workflowId },
+    );
+  };
+}
+
+interface Burst {
+  elapsedMs: number;
+  sustainedPerSecond: number;
+  latencies: number[];
+  results: unknown[];
+  cpu: Record<string, number>;
+}
+
+/** Starts `total` runs as fast as one client can (bounded in-flight starts) and waits for every result. */
+async function burst(
+  bench: Bench,
+  temporal: Temporal,
+  workers: Child<unknown>[],
+  total: number,
+  start: (i: number) => Promise<WorkflowHandle>,
+): Promise<Burst> {
+  const cpu = cpuMeter(bench, temporal, workers);
+  const t0 = performance.now();
+  const finished: number[] = [];
+  const latencies: number[] = [];
+  const results: Promise<unknown>[] = [];
+  await closedLoop(total, bench.sizes.startConcurrency, async (i) => {
+    const started = performance.now();
+    const handle = await start(i);
+    results.push(
+      handle.result().then((r: unknown) => {
+        const now = performance.now();
+        finished.push(now);
+        latencies.push(now - started);
+        return r;
+      }),
+    );
+  });
+  const values = await Promise.all(results);
+  const elapsedMs = performance.now() - t0;
+  // Sustained: completions after the first 10% (warm-up) over the time they took.
+  finished.sort((a, b) => a - b);
+  const warm = Math.floor(total * 0.1);
+  const window = (finished[total - 1] - finished[warm]) / 1000;
+  return {
+    elapsedMs,
+    sustainedPerSecond: window > 0 ? (total - 1 - warm) / window : NaN,
+    latencies,
+    results: values,
+    cpu: cpu.stop(elapsedMs),
+  };
+}
+
+/** CPU used per process during a load, as % of one core (2 cores = 200%): where the time goes. */
+function cpuMeter(bench: Bench, temporal: Temporal, workers: Child<unknown>[]) {
+  const pids: Record<string, number> = { server: temporal.serverPid, receiver: bench.receiver.pid };
+  workers.forEach((w, i) => (pids[`worker${workers.length > 1 ? i + 1 : ''}`] = w.pid));
+  const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
+  const self = process.cpuUsage();
+  return {
+    stop(elapsedMs: number): Record<string, number> {
+      const used = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid) - before[k]]));
+      const mine = process.cpuUsage(self);
+      used.client = (mine.user + mine.system) / 1000;
+      return Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, Math.round((ms / elapsedMs) * 100)]));
+    },
+  };
+}
+
+async function oneAtATime(total: number, start: (i: number) => Promise<WorkflowHandle>): Promise<number[]> {
+  const { latencies } = await closedLoop(total, 1, async (i) => (await start(i)).result());
+  return latencies;
+}
+
+// ---- 3 and 7: end to end ------------------------------------------------------------------------------------------
+
+export async function endToEnd(
+  bench: Bench,
+  temporal: Temporal,
+  workers: Child<unknown>[],
+  kind: WorkerKind,
+  prefix: string,
+  figure: number,
+  ratios: Record<string, Record<string, string>> = {},
+): Promise<Metric[]> {
+  const { sizes } = bench;
+  const start = starter(bench, temporal, kind, '/ok');
+  // Warm-up, one at a time so no backlog forms: JIT, pools, the workflow cache.
+  await oneAtATime(Math.min(20, sizes.oneAtATime * 4), start);
+  const single50: number[] = [];
+  const single99: number[] = [];
+  // One at a time on a quiet system first: after a burst the dev server's matching dispatches more slowly for a
+  // while (measured below as "after a burst"), which is a property of the server, not of one delivery.
+  for (let rep = 0; rep < sizes.reps; rep++) {
+    const single = await oneAtATime(sizes.oneAtATime, start);
+    single50.push(percentile(single, 50));
+    single99.push(percentile(single, 99));
+  }
+  const rate: number[] = [];
+  const p50: number[] = [];
+  const p99: number[] = [];
+  const after50: number[] = [];
+  const detail: Record<string, unknown>[] = [];
+  for (let rep = 0; rep < sizes.reps; rep++) {
+    const b = await burst(bench, temporal, workers, sizes.e2eRuns, start);
+    rate.push(b.sustainedPerSecond);
+    p50.push(percentile(b.latencies, 50));
+    p99.push(percentile(b.latencies, 99));
+    detail.push({ cpuPercent: b.cpu, allDoneMs: Math.round(b.elapsedMs) });
+    after50.push(percentile(await oneAtATime(Math.min(50, sizes.oneAtATime), start), 50));
+    bench.log(
+      `  ${prefix} rep ${rep + 1}: ${b.sustainedPerSecond.toFixed(0)}/s sustained, one-at-a-time p50 ` +
+        `${single50[rep].toFixed(1)} ms (after the burst ${after50.at(-1)!.toFixed(1)} ms); CPU % ${JSON.stringify(b.cpu)}`,
+    );
+  }
+  const n = sizes.e2eRuns;
+  return [
+    {
+      key: `${prefix}.rate`,
+      figure,
+      label: `${n} runs: sustained completions/s`,
+      unit: '/s',
+      reps: rate,
+      ratios: ratios['rate'],
+      detail,
+    },
+    { key: `${prefix}.p50`, figure, label: `${n} runs: start-to-result p50`, unit: 'ms', reps: p50 },
+    { key: `${prefix}.p99`, figure, label: `${n} runs: start-to-result p99`, unit: 'ms', reps: p99 },
+    {
+      key: `${prefix}.single.p50`,
+      figure,
+      label: 'one at a time: p50',
+      unit: 'ms',
+      reps: single50,
+      ratios: ratios['single.p50'],
+    },
+    { key: `${prefix}.single.p99`, figure, label: 'one at a time: p99', unit: 'ms', reps: single99 },
+    { key: `${prefix}.after.p50`, figure, label: 'one at a time after a burst: p50', unit: 'ms', reps: after50 },
+  ];
+}
+
+// ---- 4: slow receivers --------------------------------------------------------------------------------------------
+
+export async function slowReceivers(
+  bench: Bench,
+  temporal: Temporal,
+  workers: Child<unknown>[],
+  kind: WorkerKind,
+  prefix: string,
+  figure: number,
+  ratios: Record<string, Record<string, string>> = {},
+): Promise<Metric[]> {
+  const { sizes } = bench;
+  const start = starter(bench, temporal, kind, `/slow?ms=${sizes.slowMs}`);
+  const doneMs: number[] = [];
+  const rss: number[] = [];
+  const sockets: number[] = [];
+  for (let rep = 0; rep < sizes.reps; rep++) {
+    await bench.receiver.reset();
+    const sampler = rssSampler(workers.map((w) => w.pid));
+    const b = await burst(bench, temporal, workers, sizes.slowRuns, start);
+    const peaks = sampler.stop();
+    doneMs.push(b.elapsedMs);
+    rss.push(Math.max(...peaks) / 2 ** 20);
+    sockets.push((await bench.receiver.stats()).peakOpenSockets);
+    bench.log(
+      `  ${prefix} rep ${rep + 1}: all done in ${(b.elapsedMs / 1000).toFixed(1)} s, peak RSS ${rss.at(-1)!.toFixed(0)} MB, ` +
+        `${sockets.at(-1)} sockets`,
+    );
+  }
+  const n = sizes.slowRuns;
+  const s = sizes.slowMs / 1000;
+  return [
+    {
+      key: `${prefix}.done`,
+      figure,
+      label: `${n} runs, ${s} s receiver: all done`,
+      unit: 'ms',
+      reps: doneMs,
+      ratios: ratios['done'],
+    },
+    {
+      key: `${prefix}.rss`,
+      figure,
+      label: `${n} runs, ${s} s receiver: worker peak RSS`,
+      unit: 'MB',
+      reps: rss,
+      ratios: ratios['rss'],
+    },
+    {
+      key: `${prefix}.sockets`,
+      figure,
+      label: `${n} runs, ${s} s receiver: peak open sockets`,
+      unit: '',
+      reps: sockets,
+    },
+  ];
+}
+
+// ---- 5: failure path ----------------------------------------------------------------------------------------------
+
+export async function failurePath(bench: Bench, temporal: Temporal, workers: Child<unknown>[]): Promise<Metric[]> {
+  const { sizes } = bench;
+  // Short backoff so the figure measures the machinery, not the waiting; unbounded attempts would hide a lost step.
+  const retry = { initialInterval: '100ms', backoffCoefficient: 2, maximumInterval: '1s', maximumAttempts: 30 };
+  const start = starter(bench, temporal, 'hookstep', '/flaky?rate=0.5', { retry });
+  const doneMs: number[] = [];
+  const attempts: number[] = [];
+  const detail: Record<string, unknown>[] = [];
+  for (let rep = 0; rep < sizes.reps; rep++) {
+    await bench.receiver.reset();
+    const b = await burst(bench, temporal, workers, sizes.flakyRuns, start);
+    const stats = await bench.receiver.stats();
+    const delivered = (b.results as { status: number }[]).filter((r) => r.status === 200).length;
+    if (delivered !== sizes.flakyRuns || stats.deliveredIds !== sizes.flakyRuns) {
+      throw new Error(`failure path lost steps: ${delivered} results, ${stats.deliveredIds} ids delivered`);
+    }
+    doneMs.push(b.elapsedMs);
+    attempts.push(stats.requests);
+    detail.push({ delivered, failedResponses: stats.failed });
+    bench.log(
+      `  failure rep ${rep + 1}: ${delivered} delivered, ${stats.requests} attempts, ${(b.elapsedMs / 1000).toFixed(1)} s`,
+    );
+  }
+  const n = sizes.flakyRuns;
+  return [
+    { key: 'failure.done', figure: 5, label: `${n} runs, 50% 500s: all delivered`, unit: 'ms', reps: doneMs, detail },
+    { key: 'failure.attempts', figure: 5, label: `${n} runs, 50% 500s: total attempts`, unit: '', reps: attempts },
+  ];
+}

@@ -1,0 +1,104 @@
+// `npm run bench -- --levers`: figure 3 (end to end, one worker) with hookstep's defaults and then with one lever
+// changed at a time, each on a fresh dev server and worker, reported as after/before ratios from this one run.
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { endToEnd, startTemporal, startWorkers, type Bench } from './figures';
+import { spread } from './stats';
+
+export interface Lever {
+  name: string;
+  /** Dev server dynamic config on top of hookstep's defaults. */
+  dynamicConfig?: Record<string, string | number | boolean>;
+  /** Worker.create options on top of hookstep's. */
+  workerOptions?: Record<string, unknown>;
+  /** bundleWorkflowCode's preloadModules instead of hookstep's PRELOADED_WORKFLOW_MODULES. */
+  preloadModules?: string[];
+}
+
+export const LEVERS: Lever[] = [
+  { name: 'hookstep defaults' },
+  { name: 'server: eager activity dispatch off', dynamicConfig: { 'system.enableActivityEagerExecution': false } },
+  {
+    name: 'server: search-attribute cache refresh on every read (CLI default)',
+    dynamicConfig: { 'system.forceSearchAttributesCacheRefreshOnRead': true },
+  },
+  {
+    name: 'server: 1 task queue partition instead of 4',
+    dynamicConfig: { 'matching.numTaskqueueReadPartitions': 1, 'matching.numTaskqueueWritePartitions': 1 },
+  },
+  {
+    name: 'worker: poller autoscaling',
+    workerOptions: {
+      workflowTaskPollerBehavior: { type: 'autoscaling' },
+      activityTaskPollerBehavior: { type: 'autoscaling' },
+    },
+  },
+  {
+    name: 'worker: 100 workflow-task slots, 50 pollers',
+    workerOptions: { maxConcurrentWorkflowTaskExecutions: 100, maxConcurrentWorkflowTaskPolls: 50 },
+  },
+  { name: 'worker: reuseV8Context off', workerOptions: { reuseV8Context: false } },
+  { name: 'worker: no preloaded modules (zod rebuilt per run)', preloadModules: [] },
+];
+
+export async function runLevers(full: Bench, out: string): Promise<void> {
+  // Smaller than figure 3 so eight configurations fit in minutes; every lever runs the same load.
+  const bench = {
+    ...full,
+    sizes: {
+      ...full.sizes,
+      e2eRuns: Math.min(600, full.sizes.e2eRuns),
+      oneAtATime: Math.min(50, full.sizes.oneAtATime),
+    },
+  };
+  const results: { lever: string; rate: number[]; singleP50: number[]; cpu: unknown[] }[] = [];
+  for (const lever of LEVERS) {
+    bench.log(`lever: ${lever.name}`);
+    let bundlePath = bench.bundlePath;
+    if (lever.preloadModules) {
+      bundlePath = `${bench.bundlePath}.preload.js`;
+      const bundle = await bundleWorkflowCode({
+        workflowsPath: require.resolve('../workflows'),
+        preloadModules: lever.preloadModules,
+        logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+      });
+      writeFileSync(bundlePath, bundle.code);
+    }
+    const temporal = await startTemporal('memory', lever.dynamicConfig);
+    const workers = await startWorkers(bench, temporal, 'hookstep', 1, lever.workerOptions, bundlePath);
+    try {
+      const metrics = await endToEnd(bench, temporal, workers, 'hookstep', 'lever', 3);
+      const get = (key: string) => metrics.find((m) => m.key === key)!;
+      results.push({
+        lever: lever.name,
+        rate: get('lever.rate').reps,
+        singleP50: get('lever.single.p50').reps,
+        cpu: get('lever.rate').detail ?? [],
+      });
+    } finally {
+      await Promise.all(workers.map((w) => w.stop()));
+      await temporal.close();
+    }
+  }
+  const base = results[0];
+  const ratio = (after: number[], before: number[]) => spread(after).median / spread(before).median;
+  const rows = results.map((r) => ({
+    ...r,
+    rateMedian: spread(r.rate).median,
+    singleP50Median: spread(r.singleP50).median,
+    rateRatio: ratio(r.rate, base.rate),
+    singleP50Ratio: ratio(r.singleP50, base.singleP50),
+  }));
+  console.log('\n| lever | completions/s (median) | × defaults | one-at-a-time p50 | × defaults |');
+  console.log('|---|---:|---:|---:|---:|');
+  for (const r of rows) {
+    console.log(
+      `| ${r.lever} | ${r.rateMedian.toFixed(1)} | ${r.rateRatio.toFixed(2)} | ${r.singleP50Median.toFixed(1)} ms | ${r.singleP50Ratio.toFixed(2)} |`,
+    );
+  }
+  writeFileSync(out, `${JSON.stringify({ sizes: bench.sizes, levers: rows }, null, 2)}\n`);
+  console.log(`\nlevers: ${out}`);
+}
+
+export const leversFile = (dir: string, date: Date) => join(dir, `levers-${date.toISOString().slice(0, 10)}.json`);

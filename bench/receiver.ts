@@ -1,0 +1,65 @@
+// The bench's receiver, run as its own process so it does not share an event loop with the load it measures.
+// POST /ok answers 200 at once; /slow?ms=N after N ms; /flaky?rate=R fails that share of requests with 500.
+// GET /__stats reports what arrived and the peak of open connections since POST /__reset.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+const REPLY = JSON.stringify({ ok: true, ticketId: 'T-1001', priority: 2 });
+
+let open = 0;
+let stats = fresh();
+
+function fresh() {
+  return { requests: 0, failed: 0, peakOpenSockets: open, delivered: new Set<string>() };
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://receiver');
+  if (req.method === 'GET' && url.pathname === '/__stats') {
+    const { delivered, ...rest } = stats;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return res.end(JSON.stringify({ ...rest, openSockets: open, deliveredIds: delivered.size }));
+  }
+  if (req.method === 'POST' && url.pathname === '/__reset') {
+    stats = fresh();
+    res.writeHead(204);
+    return res.end();
+  }
+  // Read the whole body, as a real receiver would, before answering.
+  req.resume();
+  req.on('end', () => {
+    stats.requests++;
+    const id = req.headers['webhook-id'];
+    const ok = () => {
+      if (typeof id === 'string') stats.delivered.add(id);
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(REPLY) });
+      res.end(REPLY);
+    };
+    if (url.pathname === '/slow') {
+      setTimeout(ok, Number(url.searchParams.get('ms') ?? 2000));
+    } else if (url.pathname === '/flaky' && Math.random() < Number(url.searchParams.get('rate') ?? 0.5)) {
+      stats.failed++;
+      res.writeHead(500, { 'content-type': 'text/plain' });
+      res.end('try again');
+    } else {
+      ok();
+    }
+  });
+});
+
+server.keepAliveTimeout = 60_000;
+server.headersTimeout = 65_000;
+server.maxHeadersCount = 200;
+server.on('connection', (socket) => {
+  open++;
+  stats.peakOpenSockets = Math.max(stats.peakOpenSockets, open);
+  socket.on('close', () => open--);
+});
+
+server.listen(0, '127.0.0.1', () => {
+  console.log(JSON.stringify({ ready: true, port: (server.address() as AddressInfo).port }));
+});
+process.on('SIGTERM', () => {
+  server.closeAllConnections();
+  server.close(() => process.exit(0));
+});

@@ -1,0 +1,201 @@
+// `npm run bench`: the machine, then figures 1-7 (HTTP limit, activity path, end to end, slow receivers, failure
+// path, scale-out, naive baseline), each the median of its repetitions with min and max, written to bench/results/.
+// Everything it talks to runs on 127.0.0.1 and is started and stopped here.
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { z } from 'zod';
+import { startReceiver, type Child } from './children';
+import {
+  FULL,
+  SMOKE,
+  endToEnd,
+  failurePath,
+  figure1,
+  figure2,
+  slowReceivers,
+  startTemporal,
+  startWorkers,
+  type Bench,
+  type Metric,
+} from './figures';
+import { leversFile, runLevers } from './levers';
+import { describeMachine } from './machine';
+import { bundleWorkflows } from '../src/worker';
+import { renderTable, summarise } from './report';
+
+const FlagsSchema = z.object({
+  smoke: z.boolean().default(false),
+  reps: z.coerce.number().int().min(1).max(20).optional(),
+  figures: z
+    .string()
+    .regex(/^[1-7](,[1-7])*$/, 'a comma-separated list of figure numbers 1-7')
+    .default('1,2,3,4,5,6,7')
+    .transform((s) => new Set(s.split(',').map(Number))),
+  out: z.string().optional(),
+  cpuProf: z.boolean().default(false),
+  levers: z.boolean().default(false),
+});
+
+async function main(): Promise<void> {
+  const program = new Command('bench')
+    .option('--smoke', 'a few dozen runs per figure, to prove the bench works (numbers mean nothing)')
+    .option('--reps <n>', 'repetitions per figure (default 3; smoke 1)')
+    .option('--figures <list>', 'which figures, e.g. 1,2,3 (6 and 7 need 3)')
+    .option('--out <file>', 'where to write the JSON results')
+    .option('--levers', 'figure 3 with one lever changed at a time, as after/before ratios (bench/LEVERS.md)')
+    .option('--cpu-prof', 'write a V8 CPU profile of each worker process to bench/results/profiles/')
+    .parse();
+  const parsed = FlagsSchema.safeParse(program.opts());
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) console.error(`--${issue.path.join('.')}: ${issue.message}`);
+    process.exit(2);
+  }
+  const flags = parsed.data;
+  const sizes = { ...(flags.smoke ? SMOKE : FULL), ...(flags.reps ? { reps: flags.reps } : {}) };
+
+  const machine = describeMachine();
+  console.log('machine');
+  for (const [k, v] of Object.entries(machine)) console.log(`  ${k.padEnd(12)} ${v}`);
+  console.log(
+    `sizes ${JSON.stringify(sizes)}${flags.smoke ? '  (SMOKE: proves the bench runs; not a measurement)' : ''}`,
+  );
+
+  const log = (m: string) => console.log(m);
+  const started = new Date();
+  const metrics: Metric[] = [];
+  const receiver = await startReceiver();
+  const bundleDir = mkdtempSync(join(tmpdir(), 'hookstep-bench-'));
+  const bundlePath = join(bundleDir, 'workflows.js');
+  const noop = () => undefined;
+  const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
+  writeFileSync(bundlePath, (await bundleWorkflows(quiet)).code);
+  const profileDir = join(__dirname, 'results', 'profiles');
+  if (flags.cpuProf) mkdirSync(profileDir, { recursive: true });
+  const bench: Bench = {
+    sizes,
+    receiver,
+    bundlePath,
+    workerNodeArgs: flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+    log,
+  };
+  if (flags.levers) {
+    try {
+      await runLevers(bench, flags.out ?? leversFile(join(__dirname, 'results'), started));
+    } finally {
+      await receiver.stop();
+    }
+    return;
+  }
+  const want = flags.figures;
+
+  try {
+    if (want.has(1)) {
+      log('figure 1: HTTP limit (raw undici)');
+      metrics.push(...(await figure1(bench)));
+    }
+    if (want.has(2)) {
+      log('figure 2: activity path (deliver() without Temporal)');
+      metrics.push(...(await figure2(bench)));
+    }
+    if ([3, 4, 5, 6, 7].some((f) => want.has(f))) {
+      const temporal = await startTemporal('memory');
+      const stopAll = async (children: Child<unknown>[]) => Promise.all(children.map((c) => c.stop()));
+      try {
+        // Ratios name metrics measured later in the run; report.ts resolves them once every figure is in.
+        const e2eRatios = {
+          rate: { 'of HTTP limit': 'http.rps', 'of naive': 'naive.e2e.rate' },
+          'single.p50': { 'of HTTP limit': 'http.p50', 'of naive': 'naive.e2e.single.p50' },
+        };
+        if ([3, 4, 5].some((f) => want.has(f))) {
+          const workers = await startWorkers(bench, temporal, 'hookstep', 1);
+          try {
+            if (want.has(3)) {
+              log('figure 3: end to end, one worker, in-memory dev server');
+              metrics.push(...(await endToEnd(bench, temporal, workers, 'hookstep', 'e2e', 3, e2eRatios)));
+            }
+            if (want.has(4)) {
+              log('figure 4: slow receivers');
+              metrics.push(
+                ...(await slowReceivers(bench, temporal, workers, 'hookstep', 'slow', 4, {
+                  done: { 'of naive': 'naive.slow.done' },
+                  rss: { 'of naive': 'naive.slow.rss' },
+                })),
+              );
+            }
+            if (want.has(5)) {
+              log('figure 5: failure path');
+              metrics.push(...(await failurePath(bench, temporal, workers)));
+            }
+          } finally {
+            await stopAll(workers);
+          }
+        }
+        if (want.has(6)) {
+          log('figure 6: scale-out, two worker processes');
+          const workers = await startWorkers(bench, temporal, 'hookstep', 2);
+          try {
+            metrics.push(
+              ...(await endToEnd(bench, temporal, workers, 'hookstep', 'scale2', 6, {
+                rate: { 'of one worker': 'e2e.rate' },
+              })),
+            );
+          } finally {
+            await stopAll(workers);
+          }
+        }
+        if (want.has(7)) {
+          log('figure 7: naive baseline (fetch, default worker options)');
+          const workers = await startWorkers(bench, temporal, 'naive', 1);
+          try {
+            metrics.push(...(await endToEnd(bench, temporal, workers, 'naive', 'naive.e2e', 7)));
+            metrics.push(...(await slowReceivers(bench, temporal, workers, 'naive', 'naive.slow', 7)));
+          } finally {
+            await stopAll(workers);
+          }
+        }
+      } finally {
+        await temporal.close();
+      }
+      if (want.has(3)) {
+        log('figure 3: end to end, one worker, file-backed dev server (as `hookstep dev` runs it)');
+        const file = await startTemporal('file');
+        const workers = await startWorkers(bench, file, 'hookstep', 1);
+        try {
+          metrics.push(
+            ...(await endToEnd(bench, file, workers, 'hookstep', 'e2e.file', 3, {
+              rate: { 'of in-memory': 'e2e.rate' },
+              'single.p50': { 'of in-memory': 'e2e.single.p50' },
+            })),
+          );
+        } finally {
+          await Promise.all(workers.map((w) => w.stop()));
+          await file.close();
+        }
+      }
+    }
+  } finally {
+    await receiver.stop();
+  }
+
+  const rows = summarise(metrics);
+  console.log();
+  console.log(renderTable(rows));
+  const out =
+    flags.out ??
+    (flags.smoke
+      ? join(bundleDir, 'smoke.json')
+      : join(__dirname, 'results', `${started.toISOString().slice(0, 10)}.json`));
+  mkdirSync(join(out, '..'), { recursive: true });
+  writeFileSync(
+    out,
+    `${JSON.stringify({ machine, sizes, startedAt: started.toISOString(), figures: rows }, null, 2)}\n`,
+  );
+  console.log(`\nresults: ${out}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
