@@ -204,14 +204,20 @@ export async function startTemporal(
 
 export type WorkerKind = 'hookstep' | 'naive';
 
-export async function startWorkers(
+export interface WorkerSetup {
+  count?: number;
+  workerOptions?: Record<string, unknown>;
+  bundlePath?: string;
+}
+
+/** Starts worker processes, runs `fn` with them, and stops them whatever happens. */
+export async function withWorkers<T>(
   bench: Bench,
   temporal: Temporal,
   kind: WorkerKind,
-  count: number,
-  workerOptions: Record<string, unknown> = {},
-  bundlePath = bench.bundlePath,
-): Promise<Child<{ ready: true }>[]> {
+  fn: (workers: Child<unknown>[]) => Promise<T>,
+  { count = 1, workerOptions = {}, bundlePath = bench.bundlePath }: WorkerSetup = {},
+): Promise<T> {
   const config = {
     kind,
     address: temporal.server.address,
@@ -219,7 +225,12 @@ export async function startWorkers(
     bundlePath: kind === 'hookstep' ? bundlePath : undefined,
     workerOptions,
   };
-  return Promise.all(Array.from({ length: count }, () => startWorker(config, bench.workerNodeArgs)));
+  const workers = await Promise.all(Array.from({ length: count }, () => startWorker(config, bench.workerNodeArgs)));
+  try {
+    return await fn(workers);
+  } finally {
+    await Promise.all(workers.map((w) => w.stop()));
+  }
 }
 
 let runSeq = 0;

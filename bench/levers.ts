@@ -2,8 +2,8 @@
 // changed at a time, each on a fresh dev server and worker, reported as after/before ratios from this one run.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bundleWorkflowCode } from '@temporalio/worker';
-import { endToEnd, startTemporal, startWorkers, type Bench } from './figures';
+import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
+import { endToEnd, startTemporal, withWorkers, type Bench } from './figures';
 import { spread } from './stats';
 
 export interface Lever {
@@ -58,17 +58,18 @@ export async function runLevers(full: Bench, out: string): Promise<void> {
     let bundlePath = bench.bundlePath;
     if (lever.preloadModules) {
       bundlePath = `${bench.bundlePath}.preload.js`;
-      const bundle = await bundleWorkflowCode({
-        workflowsPath: require.resolve('../workflows'),
-        preloadModules: lever.preloadModules,
-        logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-      });
-      writeFileSync(bundlePath, bundle.code);
+      writeFileSync(bundlePath, (await bundleWorkflows(QUIET_LOGGER, lever.preloadModules)).code);
     }
     const temporal = await startTemporal('memory', lever.dynamicConfig);
-    const workers = await startWorkers(bench, temporal, 'hookstep', 1, lever.workerOptions, bundlePath);
     try {
-      const metrics = await endToEnd(bench, temporal, workers, 'hookstep', 'lever', 3);
+      const setup = { workerOptions: lever.workerOptions, bundlePath };
+      const metrics = await withWorkers(
+        bench,
+        temporal,
+        'hookstep',
+        (workers) => endToEnd(bench, temporal, workers, 'hookstep', 'lever', 3),
+        setup,
+      );
       const get = (key: string) => metrics.find((m) => m.key === key)!;
       results.push({
         lever: lever.name,
@@ -77,7 +78,6 @@ export async function runLevers(full: Bench, out: string): Promise<void> {
         cpu: get('lever.rate').detail ?? [],
       });
     } finally {
-      await Promise.all(workers.map((w) => w.stop()));
       await temporal.close();
     }
   }

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { startReceiver, type Child } from './children';
+import { startReceiver } from './children';
 import {
   FULL,
   SMOKE,
@@ -16,13 +16,13 @@ import {
   figure2,
   slowReceivers,
   startTemporal,
-  startWorkers,
+  withWorkers,
   type Bench,
   type Metric,
 } from './figures';
 import { leversFile, runLevers } from './levers';
 import { describeMachine } from './machine';
-import { bundleWorkflows } from '../src/worker';
+import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
 import { renderTable, summarise } from './report';
 
 const FlagsSchema = z.object({
@@ -68,9 +68,7 @@ async function main(): Promise<void> {
   const receiver = await startReceiver();
   const bundleDir = mkdtempSync(join(tmpdir(), 'hookstep-bench-'));
   const bundlePath = join(bundleDir, 'workflows.js');
-  const noop = () => undefined;
-  const quiet = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
-  writeFileSync(bundlePath, (await bundleWorkflows(quiet)).code);
+  writeFileSync(bundlePath, (await bundleWorkflows(QUIET_LOGGER)).code);
   const profileDir = join(__dirname, 'results', 'profiles');
   if (flags.cpuProf) mkdirSync(profileDir, { recursive: true });
   const bench: Bench = {
@@ -101,7 +99,6 @@ async function main(): Promise<void> {
     }
     if ([3, 4, 5, 6, 7].some((f) => want.has(f))) {
       const temporal = await startTemporal('memory');
-      const stopAll = async (children: Child<unknown>[]) => Promise.all(children.map((c) => c.stop()));
       try {
         // Ratios name metrics measured later in the run; report.ts resolves them once every figure is in.
         const e2eRatios = {
@@ -109,51 +106,40 @@ async function main(): Promise<void> {
           'single.p50': { 'of HTTP limit': 'http.p50', 'of naive': 'naive.e2e.single.p50' },
         };
         if ([3, 4, 5].some((f) => want.has(f))) {
-          const workers = await startWorkers(bench, temporal, 'hookstep', 1);
-          try {
+          await withWorkers(bench, temporal, 'hookstep', async (workers) => {
             if (want.has(3)) {
               log('figure 3: end to end, one worker, in-memory dev server');
               metrics.push(...(await endToEnd(bench, temporal, workers, 'hookstep', 'e2e', 3, e2eRatios)));
             }
             if (want.has(4)) {
               log('figure 4: slow receivers');
-              metrics.push(
-                ...(await slowReceivers(bench, temporal, workers, 'hookstep', 'slow', 4, {
-                  done: { 'of naive': 'naive.slow.done' },
-                  rss: { 'of naive': 'naive.slow.rss' },
-                })),
-              );
+              const ratios = { done: { 'of naive': 'naive.slow.done' }, rss: { 'of naive': 'naive.slow.rss' } };
+              metrics.push(...(await slowReceivers(bench, temporal, workers, 'hookstep', 'slow', 4, ratios)));
             }
             if (want.has(5)) {
               log('figure 5: failure path');
               metrics.push(...(await failurePath(bench, temporal, workers)));
             }
-          } finally {
-            await stopAll(workers);
-          }
+          });
         }
         if (want.has(6)) {
           log('figure 6: scale-out, two worker processes');
-          const workers = await startWorkers(bench, temporal, 'hookstep', 2);
-          try {
-            metrics.push(
-              ...(await endToEnd(bench, temporal, workers, 'hookstep', 'scale2', 6, {
-                rate: { 'of one worker': 'e2e.rate' },
-              })),
-            );
-          } finally {
-            await stopAll(workers);
-          }
+          const ratios = { rate: { 'of one worker': 'e2e.rate' } };
+          await withWorkers(
+            bench,
+            temporal,
+            'hookstep',
+            async (workers) =>
+              metrics.push(...(await endToEnd(bench, temporal, workers, 'hookstep', 'scale2', 6, ratios))),
+            { count: 2 },
+          );
         }
         if (want.has(7)) {
           log('figure 7: naive baseline (fetch, default worker options)');
-          const workers = await startWorkers(bench, temporal, 'naive', 1);
-          try {
+          await withWorkers(bench, temporal, 'naive', async (workers) => {
             metrics.push(...(await endToEnd(bench, temporal, workers, 'naive', 'naive.e2e', 7)));
             metrics.push(...(await slowReceivers(bench, temporal, workers, 'naive', 'naive.slow', 7)));
-          } finally {
-            await stopAll(workers);
-          }
+          });
         }
       } finally {
         await temporal.close();
@@ -161,16 +147,12 @@ async function main(): Promise<void> {
       if (want.has(3)) {
         log('figure 3: end to end, one worker, file-backed dev server (as `hookstep dev` runs it)');
         const file = await startTemporal('file');
-        const workers = await startWorkers(bench, file, 'hookstep', 1);
+        const ratios = { rate: { 'of in-memory': 'e2e.rate' }, 'single.p50': { 'of in-memory': 'e2e.single.p50' } };
         try {
-          metrics.push(
-            ...(await endToEnd(bench, file, workers, 'hookstep', 'e2e.file', 3, {
-              rate: { 'of in-memory': 'e2e.rate' },
-              'single.p50': { 'of in-memory': 'e2e.single.p50' },
-            })),
+          await withWorkers(bench, file, 'hookstep', async (workers) =>
+            metrics.push(...(await endToEnd(bench, file, workers, 'hookstep', 'e2e.file', 3, ratios))),
           );
         } finally {
-          await Promise.all(workers.map((w) => w.stop()));
           await file.close();
         }
       }

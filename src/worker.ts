@@ -14,13 +14,22 @@ export const DEFAULT_TASK_QUEUE = 'webhooks';
  */
 export const PRELOADED_WORKFLOW_MODULES = ['zod'];
 
+type BundleLogger = NonNullable<Parameters<typeof bundleWorkflowCode>[0]['logger']>;
+
+const noop = () => undefined;
+/** Bundling logs webpack's progress at info; tests and the bench want errors only. */
+export const QUIET_LOGGER: BundleLogger = {
+  log: noop,
+  trace: noop,
+  debug: noop,
+  info: noop,
+  warn: noop,
+  error: console.error,
+};
+
 /** The workflow bundle for tests, the bench and deployments that bundle ahead of start-up. */
-export function bundleWorkflows(logger?: Parameters<typeof bundleWorkflowCode>[0]['logger']) {
-  return bundleWorkflowCode({
-    workflowsPath: require.resolve('../workflows'),
-    preloadModules: PRELOADED_WORKFLOW_MODULES,
-    logger,
-  });
+export function bundleWorkflows(logger?: BundleLogger, preloadModules = PRELOADED_WORKFLOW_MODULES) {
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), preloadModules, logger });
 }
 
 export interface CreateWorkerOptions {

@@ -4,14 +4,14 @@ import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startDevServer, type DevServer } from '../src/devServer';
-import { bundleWorkflows } from '../src/worker';
+import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
 
 declare global {
   var __hookstepDevServer: DevServer | undefined;
 }
 
 export default async function globalSetup(): Promise<void> {
-  const [server, bundle] = await Promise.all([startDevServer(), bundleWorkflows(quietLogger)]);
+  const [server, bundle] = await Promise.all([startDevServer(), bundleWorkflows(QUIET_LOGGER)]);
   globalThis.__hookstepDevServer = server;
   const dir = mkdtempSync(join(tmpdir(), 'hookstep-test-'));
   const codePath = join(dir, 'workflow-bundle.js');
@@ -19,6 +19,3 @@ export default async function globalSetup(): Promise<void> {
   process.env.HOOKSTEP_TEST_TEMPORAL_ADDRESS = server.address;
   process.env.HOOKSTEP_TEST_WORKFLOW_BUNDLE = codePath;
 }
-
-const noop = () => undefined;
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: console.error };
