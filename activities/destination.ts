@@ -43,12 +43,14 @@ export class DestinationPolicy {
     if (this.allowed.some(([net, bits]) => net.kind() === parsed.kind() && parsed.match(net, bits))) {
       return { allowed: true };
     }
+    // Named ranges first, so ::1 is called loopback and :: unspecified rather than IPv4-compatible.
+    const range = parsed.range();
+    if (range !== 'unicast') return { allowed: false, range };
     // ipaddr.js calls the deprecated IPv4-compatible form (::a.b.c.d, ::/96) unicast; it embeds an IPv4 host.
     if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).parts.slice(0, 6).every((p) => p === 0)) {
       return { allowed: false, range: 'ipv4Compatible' };
     }
-    const range = parsed.range();
-    return range === 'unicast' ? { allowed: true } : { allowed: false, range };
+    return { allowed: true };
   }
 }
 

@@ -122,7 +122,7 @@ function describe(outcome: Outcome): string {
     case 'connection':
       return `could not complete the exchange (${outcome.code})`;
     case 'blocked':
-      return `was refused: ${outcome.host} is a ${outcome.range} address`;
+      return `was refused: ${outcome.host} is ${/^[aeiou]/i.test(outcome.range) ? 'an' : 'a'} ${outcome.range} address`;
     case 'invalid-response':
       return `got HTTP ${outcome.status} with a body that does not match response.fields: ${outcome.reason}`;
   }

@@ -66,7 +66,8 @@ export function typeResponse(text: string, fields: Record<string, FieldType> | u
   for (const [name, declared] of Object.entries(fields)) {
     const optional = declared.endsWith('?');
     const type = optional ? declared.slice(0, -1) : declared;
-    const value = source[name];
+    // Own fields only: a declared "constructor" must not be satisfied by what every object inherits.
+    const value = Object.hasOwn(source, name) ? source[name] : undefined;
     if (value === undefined || value === null) {
       if (!optional) problems.push(`${JSON.stringify(name)} is missing`);
       continue;

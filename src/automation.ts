@@ -1,8 +1,9 @@
 // Automations: a trigger and up to 100 steps, each step a sendWebhook (templated) or a delay. The schema checks
 // shape; validateAutomation adds what a schema cannot (ids, references, declared fields), before anything runs.
 import { z } from 'zod';
-import { durationAtMost } from './duration';
-import { MAX_URL_LENGTH, StepObjectSchema, UrlSchema, formatIssues, formatPath, type StepInput } from './step';
+import { DurationSchema } from './duration';
+import { AUTOMATION_LIMITS, capIssues, formatPath, shapeProblems } from './limits';
+import { MAX_URL_LENGTH, StepObjectSchema, UrlSchema, formatIssues, type StepInput } from './step';
 import {
   TemplateResolutionError,
   TemplateSyntaxError,
@@ -61,7 +62,7 @@ export const SendWebhookActionSchema = z.strictObject({
 export const DelayActionSchema = z.strictObject({
   id: StepIdSchema,
   type: z.literal('delay'),
-  for: durationAtMost(365 * 86_400_000, '365d').meta({ description: 'A durable timer: "30s", "10m", "2h", "10d".' }),
+  for: DurationSchema.meta({ description: 'A durable timer: "30s", "10m", "2h", "10d".' }),
 });
 
 export const AutomationStepSchema = z.discriminatedUnion('type', [SendWebhookActionSchema, DelayActionSchema], {
@@ -89,6 +90,8 @@ export type Validation = { ok: true; automation: Automation } | { ok: false; iss
 
 /** The whole automation, checked before anything runs. Issues name the step index, the field and the template. */
 export function validateAutomation(input: unknown): Validation {
+  const shape = shapeProblems(input, AUTOMATION_LIMITS, '');
+  if (shape.length > 0) return { ok: false, issues: capIssues(shape) };
   const parsed = AutomationSchema.safeParse(input);
   if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
   const automation = parsed.data;
@@ -118,7 +121,7 @@ export function validateAutomation(input: unknown): Validation {
       }
     }
   });
-  return issues.length ? { ok: false, issues } : { ok: true, automation };
+  return issues.length ? { ok: false, issues: capIssues(issues) } : { ok: true, automation };
 }
 
 function referenceProblem(

@@ -45,10 +45,11 @@ function program(): Command {
       'declared response field, e.g. ticketId:string or tags:array? (repeatable)',
       collect,
     )
-    .addOption(new Option('--method <method>', 'HTTP method').choices(['POST', 'PUT', 'PATCH', 'DELETE']))
+    // Upper-cased here and checked with the step, so `--method put` works and a bad one is named as step.method.
+    .addOption(new Option('--method <method>', 'POST, PUT, PATCH or DELETE').argParser((m) => m.toUpperCase()))
     .option('--timeout <duration>', 'per-attempt deadline, e.g. 60s or 1500 (ms)')
     .option('--max-attempts <n>', 'attempts before giving up')
-    .option('--secret <whsec_...>', 'Standard Webhooks signing secret (or HOOKSTEP_SIGNING_SECRET)')
+    .option('--secret <secret>', 'Standard Webhooks signing secret, whsec_... (or HOOKSTEP_SIGNING_SECRET)')
     .option('--idempotency-key <key>', 'webhook-id to send (default: the workflow ID)')
     .option('--workflow-id <id>', 'workflow ID (default: hookstep-<uuid>)')
     .option('--json', 'print the result object as JSON on stdout')

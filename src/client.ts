@@ -4,7 +4,7 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import type { AutomationResult } from '../workflows/automation';
 import { validateAutomation, type Automation, type AutomationInput } from './automation';
 import { DEFAULT_TASK_QUEUE } from './worker';
-import { StepSchema, formatIssues, type DeclaredBody, type SendWebhookResult, type StepInput } from './step';
+import { checkStep, type DeclaredBody, type SendWebhookResult, type StepInput } from './step';
 
 export interface StartOptions {
   /** Defaults to hookstep-<uuid>. It also becomes the webhook-id unless the step sets idempotencyKey. */
@@ -25,8 +25,8 @@ export class InvalidInputError extends Error {
 
 /** Throws InvalidInputError naming each bad field; nothing is started. */
 export function validateStep(step: unknown): void {
-  const parsed = StepSchema.safeParse(step);
-  if (!parsed.success) throw new InvalidInputError('step', formatIssues(parsed.error, 'step'));
+  const check = checkStep(step);
+  if (!check.ok) throw new InvalidInputError('step', check.issues);
 }
 
 type ResultOf<S> = SendWebhookResult<DeclaredBody<S extends { response?: { fields?: infer F } } ? F : undefined>>;

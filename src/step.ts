@@ -2,6 +2,9 @@
 // Temporal SDK can start the workflow by name; the TypeScript types are inferred from these schemas.
 import { z } from 'zod';
 import { DurationSchema, durationAtMost } from './duration';
+import { STEP_LIMITS, capIssues, formatPath, shapeProblems, utf8Length } from './limits';
+
+export { formatPath };
 
 export const MAX_HEADERS = 64;
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -18,21 +21,28 @@ export const DEFAULT_RETRY = {
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 // A header value: visible ASCII, space and tab; CR, LF and NUL would split or truncate the request.
 const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
-// Headers hookstep owns: the transport computes them, or signing and idempotency depend on them.
-const RESERVED_HEADERS = new Set([
+// Headers hookstep owns: the transport computes them or refuses them (undici will not send Expect, Upgrade,
+// Keep-Alive or Transfer-Encoding set by hand), or signing and idempotency depend on them.
+export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
   'host',
   'content-length',
   'transfer-encoding',
   'connection',
   'keep-alive',
   'upgrade',
+  'expect',
   'te',
   'trailer',
   'cookie',
-  'webhook-id',
-  'webhook-timestamp',
-  'webhook-signature',
 ]);
+// Every Standard Webhooks header (webhook-id, -timestamp, -signature, and any the spec adds) is hookstep's to set.
+export const RESERVED_HEADER_PREFIX = 'webhook-';
+
+/** Whether hookstep sets this header itself, so a step may not: the README's list is this one. */
+export function isReservedHeader(name: string): boolean {
+  const lower = name.toLowerCase();
+  return RESERVED_HEADERS.has(lower) || lower.startsWith(RESERVED_HEADER_PREFIX);
+}
 
 export const ScalarSchema = z.union([z.string(), z.number(), z.boolean()], {
   error: 'must be a string, number or boolean',
@@ -88,7 +98,7 @@ export const UrlSchema = z
 const HeaderNameSchema = z
   .string()
   .regex(TOKEN, { error: 'header names must be HTTP tokens (no spaces, CR, LF or separators)' })
-  .refine((name) => !RESERVED_HEADERS.has(name.toLowerCase()), {
+  .refine((name) => !isReservedHeader(name), {
     error: 'this header is set by hookstep (use `cookies` for Cookie, `idempotencyKey` for webhook-id)',
   });
 
@@ -122,9 +132,7 @@ export const StepObjectSchema = z.strictObject({
   timeout: durationAtMost(15 * 60_000, '15m')
     .default(DEFAULT_TIMEOUT)
     .meta({ description: 'Total deadline of one attempt, from connect to the last byte of the response.' }),
-  delay: durationAtMost(365 * 86_400_000, '365d')
-    .optional()
-    .meta({ description: 'Wait this long (a durable timer) before the first attempt.' }),
+  delay: DurationSchema.optional().meta({ description: 'Wait this long (a durable timer) before the first attempt.' }),
   retry: z
     .strictObject({
       initialInterval: DurationSchema.optional(),
@@ -210,30 +218,15 @@ export function formatIssues(error: z.ZodError, prefix = ''): string[] {
     const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
     if (!lines.has(path)) lines.set(path, `${path}: ${message}`);
   }
-  return [...lines.values()];
+  return capIssues([...lines.values()]);
 }
 
-/** ['steps', 2, 'with', 'url'] → steps[2].with.url; keys with odd characters are quoted. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else if (key !== '')
-      out += (out ? '.' : '') + (/^[\w.-]+$/.test(String(key)) ? String(key) : JSON.stringify(String(key)));
-  }
-  return out;
-}
+export type StepCheck = { ok: true; step: Step } | { ok: false; issues: string[] };
 
-function utf8Length(text: string): number {
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      bytes += 4;
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
+/** The whole check of a step from any source: its shape within STEP_LIMITS, then StepSchema; issues are capped. */
+export function checkStep(input: unknown, label = 'step'): StepCheck {
+  const shape = shapeProblems(input, STEP_LIMITS, label);
+  if (shape.length > 0) return { ok: false, issues: capIssues(shape) };
+  const parsed = StepSchema.safeParse(input);
+  return parsed.success ? { ok: true, step: parsed.data } : { ok: false, issues: formatIssues(parsed.error, label) };
 }

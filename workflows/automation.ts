@@ -15,6 +15,10 @@ import { toMs } from '../src/duration';
 import { FailureType } from '../src/failures';
 import { TemplateResolutionError, type StepOutput } from '../src/templates';
 import { sendWebhook } from './sendWebhook';
+import { failVisibly } from './visible';
+
+/** The server refuses workflow IDs over 1,000 characters; a longer parent ID gives way to the run ID in the child's. */
+const MAX_PARENT_ID_CHARS = 900;
 
 export type StepState = 'pending' | 'waiting' | 'running' | 'succeeded' | 'failed' | 'skipped';
 
@@ -49,6 +53,10 @@ export const progressQuery = defineQuery<AutomationProgress>('progress');
 export const stepAttemptSignal = defineSignal<[StepAttempt]>('stepAttempt');
 
 export async function automation(input: AutomationInput): Promise<AutomationResult> {
+  return failVisibly(FailureType.InvalidAutomation, 'automation', () => runAutomation(input));
+}
+
+async function runAutomation(input: AutomationInput): Promise<AutomationResult> {
   const validation = validateAutomation(input);
   if (!validation.ok) {
     throw ApplicationFailure.create({
@@ -90,7 +98,7 @@ export async function automation(input: AutomationInput): Promise<AutomationResu
     if (step.with.delay) await wait(p, toMs(step.with.delay), `delay before step "${step.id}" (steps[${i}])`);
     p.state = 'running';
     p.attempts = 1;
-    p.workflowId = `${info.workflowId}/${step.id}`;
+    p.workflowId = `${info.workflowId.length > MAX_PARENT_ID_CHARS ? info.runId : info.workflowId}/${step.id}`;
     try {
       const { delay: _waited, ...stepInput } = resolveStep(step, { trigger: definition.trigger, steps: outputs });
       const result = await executeChild(sendWebhook, {

@@ -3,27 +3,41 @@
 import { ApplicationFailure, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { toMs } from '../src/duration';
+import { failVisibly } from './visible';
 import { FailureType } from '../src/failures';
 import { resolveRetry, toRetryPolicy } from '../src/retry';
-import { StepSchema, displayUrl, formatIssues, type SendWebhookResult, type Step, type StepInput } from '../src/step';
+import { checkStep, displayUrl, type SendWebhookResult, type Step, type StepInput } from '../src/step';
 
 /** A worker that dies mid-delivery is noticed after this long, not after the whole step timeout. */
 export const HEARTBEAT_TIMEOUT_MS = 5_000;
 /** Room for the activity to read, classify and report after its own deadline fires. */
 const REPORT_MARGIN_MS = 10_000;
 const HEADER_SAFE = /^[\x21-\x7e]{1,256}$/;
+/** Characters; displayUrl is ASCII (punycode, percent-encoding), so this stays well under 400 bytes. */
+const MAX_SUMMARY_CHARS = 120;
 
 export async function sendWebhook(input: StepInput): Promise<SendWebhookResult> {
-  const step = parseStep(input, 'step');
-  if (step.delay) await sleep(toMs(step.delay), { summary: `delay before ${step.method} ${displayUrl(step.url)}` });
-  return deliverStep(step);
+  return failVisibly(FailureType.InvalidStep, 'step', async () => {
+    const step = parseStep(input, 'step');
+    if (step.delay) await sleep(toMs(step.delay), { summary: `delay before ${summaryOf(step)}` });
+    return deliverStep(step);
+  });
+}
+
+/**
+ * A summary is one line in the Web UI, so a long URL is cut. The server limits summaries to 400 bytes where it checks
+ * them (workflow starts), and may check commands' one day: a refused command would fail the workflow task forever.
+ */
+function summaryOf(step: Step): string {
+  const text = `${step.method} ${displayUrl(step.url)}`;
+  return text.length > MAX_SUMMARY_CHARS ? `${text.slice(0, MAX_SUMMARY_CHARS - 1)}…` : text;
 }
 
 /** Parses a step at the workflow boundary; bad input fails the run at once, naming the field. */
 export function parseStep(input: unknown, label: string): Step {
-  const parsed = StepSchema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issues = formatIssues(parsed.error, label);
+  const check = checkStep(input, label);
+  if (check.ok) return check.step;
+  const { issues } = check;
   throw ApplicationFailure.create({
     type: FailureType.InvalidStep,
     message: `invalid step: ${issues.join('; ')}`,
@@ -39,7 +53,7 @@ async function deliverStep(step: Step): Promise<SendWebhookResult> {
     startToCloseTimeout: toMs(step.timeout) + REPORT_MARGIN_MS,
     heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
     retry: toRetryPolicy(retry),
-    summary: `${step.method} ${displayUrl(step.url)}`,
+    summary: summaryOf(step),
   });
   // One key per step run, so receivers can drop duplicates: the workflow ID when it fits in a header.
   const webhookId = step.idempotencyKey ?? (HEADER_SAFE.test(info.workflowId) ? info.workflowId : info.runId);

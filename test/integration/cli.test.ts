@@ -1,4 +1,7 @@
 // The CLI as a user runs it: `hookstep dev` (own dev server, Web UI, worker), then `hookstep send` against it.
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Webhook } from 'standardwebhooks';
+import { VERSION } from '../../src/version';
 import { freePort, runCli, spawnCli, type CliProcess } from '../helpers/cli';
 import { json, startReceiver, type Receiver } from '../helpers/receiver';
 
@@ -78,6 +81,64 @@ test('send exits 2 on bad input, naming the field, and sends nothing', async () 
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('step.timeout');
   expect(receiver.requests.length).toBe(before);
+});
+
+test('--method, --max-attempts, --idempotency-key, --workflow-id and --secret reach the request', async () => {
+  const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
+  const { code, stdout } = await runCli(
+    [
+      ...['send', `${receiver.url}/signed`, '--method', 'put', '--max-attempts', '1', '--field', 'a=1'],
+      ...['--idempotency-key', 'order-9-paid', '--workflow-id', 'cli-flags-1', '--secret', secret, '--json'],
+    ],
+    env,
+  );
+  expect(code).toBe(0);
+  expect(JSON.parse(stdout)).toMatchObject({ workflowId: 'cli-flags-1', status: 200 });
+  const req = receiver.requests.find((r) => r.url === '/signed')!;
+  expect(req.method).toBe('PUT');
+  expect(req.headers['webhook-id']).toBe('order-9-paid');
+  // The standardwebhooks package, as a receiver in any language would use it, accepts the signature.
+  expect(new Webhook(secret).verify(req.body, req.headers as Record<string, string>)).toEqual({ a: '1' });
+});
+
+test('HOOKSTEP_SIGNING_SECRET signs when --secret is absent', async () => {
+  const secret = 'whsec_c2Vjb25kLXNlY3JldC1mb3ItdGVzdHM=';
+  const { code } = await runCli(['send', `${receiver.url}/env-signed`], { ...env, HOOKSTEP_SIGNING_SECRET: secret });
+  expect(code).toBe(0);
+  const req = receiver.requests.find((r) => r.url === '/env-signed')!;
+  expect(() => new Webhook(secret).verify(req.body, req.headers as Record<string, string>)).not.toThrow();
+});
+
+test.each([
+  ['a __proto__ field', ['--field', '__proto__=x'], 'step.body.__proto__'],
+  // Three fields, as one argument may not pass 128 KiB.
+  ['a body of 300 KiB', [0, 1, 2].flatMap((i) => ['--field', `f${i}=${'x'.repeat(100 * 1024)}`]), 'step.body: must be'],
+  ['a reserved header', ['--header', 'webhook-version=2'], 'step.headers.webhook-version'],
+  ['a zero --max-attempts', ['--max-attempts', '0'], 'step.retry.maximumAttempts'],
+])('%s exits 2 naming the field, and starts nothing', async (_what, flags, named) => {
+  const workflowId = `cli-bad-${Math.random().toString(36).slice(2)}`;
+  const { code, stderr } = await runCli(['send', receiver.url, ...flags, '--workflow-id', workflowId], env);
+  expect(code).toBe(2);
+  expect(stderr).toContain(named);
+  const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+  try {
+    await expect(new Client({ connection }).workflow.getHandle(workflowId).describe()).rejects.toBeInstanceOf(
+      WorkflowNotFoundError,
+    );
+  } finally {
+    await connection.close();
+  }
+});
+
+test('schema, --version and --help answer without a server', async () => {
+  const schema = await runCli(['schema', 'automation'], {});
+  expect(schema.code).toBe(0);
+  expect(JSON.parse(schema.stdout)).toMatchObject({ title: 'hookstep automation' });
+  const version = await runCli(['--version'], {});
+  expect(version).toMatchObject({ code: 0, stdout: `${VERSION}\n` });
+  const help = await runCli(['send', '--help'], {});
+  expect(help.code).toBe(0);
+  expect(help.stdout).toContain('--secret <secret>');
 });
 
 test('dev shuts down cleanly on Ctrl-C', async () => {

@@ -5,7 +5,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort, runCli } from '../helpers/cli';
-import { startWorker, temporalAddress, uniqueQueue, type RunningWorker } from '../helpers/temporal';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { connectClient, startWorker, temporalAddress, uniqueQueue, type RunningWorker } from '../helpers/temporal';
 
 const root = join(__dirname, '..', '..');
 const taskQueue = uniqueQueue('cli-run');
@@ -90,3 +91,36 @@ test('a file that is not JSON exits 2 naming the file', async () => {
   expect(code).toBe(2);
   expect(stderr).toContain(`${file}: not valid JSON`);
 });
+
+test('a trigger nested 2,000 levels exits 2 naming the limit, and starts nothing', async () => {
+  const trigger = join(dir, 'deep-trigger.json');
+  writeFileSync(trigger, `${'{"a":'.repeat(2_000)}1${'}'.repeat(2_000)}`);
+  const workflowId = uniqueQueue('deep-run');
+  const { code, stderr } = await runCli(['run', exampleFile(), '--trigger', trigger, '--workflow-id', workflowId], env);
+  expect(code).toBe(2);
+  expect(stderr).toContain('nested more than 64 levels deep');
+  expect(stderr).not.toContain('Maximum call stack');
+  expect(await exists(workflowId)).toBe(false);
+});
+
+test('--workflow-id names the run', async () => {
+  const workflowId = uniqueQueue('named-run');
+  const file = exampleFile((d) => (d.steps[1].for = '1ms'));
+  const { code, stderr } = await runCli(['run', file, '--workflow-id', workflowId], env);
+  expect(code).toBe(0);
+  expect(stderr).toContain(`workflow ID: ${workflowId}`);
+  expect(await exists(workflowId)).toBe(true);
+});
+
+async function exists(workflowId: string): Promise<boolean> {
+  const temporal = await connectClient();
+  try {
+    await temporal.client.workflow.getHandle(workflowId).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  } finally {
+    await temporal.close();
+  }
+}

@@ -103,6 +103,23 @@ describe('validateAutomation accepts', () => {
 });
 
 describe('validateAutomation rejects, naming the field', () => {
+  it('a trigger nested 6,000 levels deep, as an issue rather than a stack overflow', () => {
+    let trigger: Record<string, unknown> = { leaf: 1 };
+    for (let i = 0; i < 6_000; i++) trigger = { a: trigger };
+    const issues = issuesOf({ ...automationOf(create), trigger });
+    expect(issues).toEqual([expect.stringMatching(/^trigger(\.a)+: nested more than 64 levels deep$/)]);
+  });
+
+  it('a __proto__ key in the trigger or a step', () => {
+    const input = JSON.parse(
+      `{"id":"x","trigger":{"__proto__":{"a":1}},"steps":[{"id":"s","type":"sendWebhook","with":{"url":"${URL_OK}","body":{"__proto__":"x"}}}]}`,
+    ) as unknown;
+    expect(issuesOf(input).sort()).toEqual([
+      'steps[0].with.body.__proto__: "__proto__" is not allowed as a key',
+      'trigger.__proto__: "__proto__" is not allowed as a key',
+    ]);
+  });
+
   it.each([null, 'order-sync', 42, []])('input that is not an object: %j', (input) => {
     const issues = issuesOf(input);
     expect(issues).toHaveLength(1);

@@ -45,6 +45,10 @@ describe('DestinationPolicy by default', () => {
   });
 
   it('refuses what it cannot parse', () => {
+    expect(policy.check('::1')).toEqual({ allowed: false, range: 'loopback' });
+    expect(policy.check('[::1]')).toEqual({ allowed: false, range: 'loopback' });
+    expect(policy.check('::')).toEqual({ allowed: false, range: 'unspecified' });
+    expect(policy.check('::7f00:1')).toEqual({ allowed: false, range: 'ipv4Compatible' });
     expect(policy.check('not-an-ip')).toEqual({ allowed: false, range: 'unparseable' });
     expect(policy.check('api.example.com')).toEqual({ allowed: false, range: 'unparseable' });
   });

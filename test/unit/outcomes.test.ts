@@ -126,6 +126,11 @@ describe('toFailure', () => {
     const blocked = toFailure({ kind: 'blocked', host: '10.0.0.1', range: 'private' }, ctx());
     expect(blocked.message).toContain('10.0.0.1 is a private address');
     expect(blocked.message).toContain('HOOKSTEP_ALLOWED_NETWORKS');
+    const ipv6 = toFailure({ kind: 'blocked', host: '::1', range: 'loopback' }, ctx());
+    expect(ipv6.message).toContain('::1 is a loopback address');
+    expect(toFailure({ kind: 'blocked', host: '::7f00:1', range: 'ipv4Compatible' }, ctx()).message).toContain(
+      'is an ipv4Compatible address',
+    );
     expect(blocked.details?.[0]).not.toHaveProperty('status');
     const invalid = toFailure(
       { kind: 'invalid-response', status: 200, reason: 'id is missing', bodySnippet: '{}' },

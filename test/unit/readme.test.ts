@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { validateAutomation } from '../../src/automation';
 import { jsonSchema, type SchemaName } from '../../src/schema';
-import { StepSchema } from '../../src/step';
+import { RESERVED_HEADERS, RESERVED_HEADER_PREFIX, StepSchema, isReservedHeader } from '../../src/step';
 
 const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -42,4 +42,13 @@ test('examples/order-sync.json, the worked example, is valid', () => {
 test('the JSON Schema rejects what hookstep rejects: a nested body', () => {
   const validate = ajv.compile(jsonSchema('step'));
   expect(validate({ url: 'https://example.com', body: { order: { id: 1 } } })).toBe(false);
+});
+
+test("the README's list of headers hookstep sets is the code's list", () => {
+  const row = readme.split('\n').find((line) => line.startsWith('| `headers`'))!;
+  const named = [...row.split('Set by hookstep')[1].matchAll(/`([A-Za-z-]+)`/g)].map((m) => m[1].toLowerCase());
+  const headers = named.filter((n) => n !== 'cookies' && n !== 'idempotencykey');
+  expect(headers.filter((n) => !isReservedHeader(n))).toEqual([]);
+  expect(new Set(headers.filter((n) => RESERVED_HEADERS.has(n)))).toEqual(RESERVED_HEADERS);
+  expect(row).toContain(`\`${RESERVED_HEADER_PREFIX}*\``);
 });

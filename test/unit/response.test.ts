@@ -1,6 +1,7 @@
 // Reading responses: typeResponse against declared fields, readCapped's byte cap, snippet's 2 KiB cap.
 import { Readable } from 'node:stream';
 import { readCapped, snippet, SNIPPET_BYTES, typeResponse } from '../../activities/response';
+import type { FieldType } from '../../src/step';
 
 describe('typeResponse with declared fields', () => {
   const fields = { id: 'string', total: 'number', paid: 'boolean', items: 'array?', meta: 'object?' } as const;
@@ -37,6 +38,17 @@ describe('typeResponse with declared fields', () => {
     expect(!asObject.ok && asObject.reason).toMatch(/items.* is object, expected array/);
     const asArray = typeResponse(JSON.stringify({ id: 'o', total: 1, paid: false, meta: [] }), fields);
     expect(!asArray.ok && asArray.reason).toMatch(/meta.* is array, expected object/);
+  });
+
+  it('reads own fields only: a declared "constructor" or "toString" is missing, not a function', () => {
+    // Built from entries: TypeScript types an object literal's "constructor" key as Function.
+    const fields = (entries: [string, FieldType][]) => Object.fromEntries(entries);
+    const optional = fields([['constructor', 'string?'], ['toString', 'string?']]);
+    expect(typeResponse('{}', optional)).toEqual({ ok: true, body: {} });
+    const required = fields([['constructor', 'string']]);
+    expect(typeResponse('{}', required)).toEqual({ ok: false, reason: '"constructor" is missing' });
+    const own = fields([['toString', 'string']]);
+    expect(typeResponse('{"toString":"x"}', own)).toEqual({ ok: true, body: { toString: 'x' } });
   });
 
   it('accepts missing optional fields', () => {

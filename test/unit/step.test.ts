@@ -1,7 +1,7 @@
 // StepSchema: what it rejects (each message naming the field, never echoing a secret), what it accepts and the
 // defaults it applies; duration parsing (toMs).
 import { toMs } from '../../src/duration';
-import { displayUrl, formatIssues, MAX_BODY_BYTES, StepSchema } from '../../src/step';
+import { checkStep, displayUrl, formatIssues, MAX_BODY_BYTES, StepSchema } from '../../src/step';
 
 const URL_OK = 'https://api.example.com/hooks';
 
@@ -125,6 +125,58 @@ describe('StepSchema rejects', () => {
       'step.retry.backoffCoefficient',
       'step.retry.maximumAttempts',
     ]);
+  });
+
+  // Issue 8: each of these passed validation, then hung the run or could never be sent.
+  it.each(['0s', '0.4ms', 0, '0ms'])('a retry interval of %j, which Temporal refuses', (initialInterval) => {
+    const issues = issuesOf({ url: URL_OK, retry: { initialInterval } });
+    expect(issues).toHaveLength(1);
+    expect(issues[0]).toMatch(/^step\.retry\.initialInterval: must be (a duration of )?at least 1/);
+  });
+
+  it('a retry interval over a year', () => {
+    expect(issuesOf({ url: URL_OK, retry: { maximumInterval: '366d' } })[0]).toMatch(/^step\.retry\.maximumInterval: /);
+  });
+
+  it.each(['Expect', 'expect', 'Upgrade', 'Keep-Alive', 'Transfer-Encoding', 'TE', 'Webhook-Version', 'webhook-x'])(
+    'the header %s, which undici refuses or hookstep sets',
+    (name) => {
+      expect(issuesOf({ url: URL_OK, headers: { [name]: 'v' } })[0]).toMatch(/this header is set by hookstep/);
+    },
+  );
+
+  it.each([
+    ['body', '{"url":"https://a.example/","body":{"__proto__":{"deep":{"x":1}}}}', 'step.body.__proto__'],
+    ['headers', '{"url":"https://a.example/","headers":{"__proto__":"x"}}', 'step.headers.__proto__'],
+    ['query', '{"url":"https://a.example/","query":{"__proto__":"x"}}', 'step.query.__proto__'],
+    ['top level', '{"url":"https://a.example/","__proto__":{}}', 'step.__proto__'],
+  ])('a __proto__ key in %s, which copies would drop silently', (_where, json, path) => {
+    const check = checkStep(JSON.parse(json));
+    expect(check).toEqual({ ok: false, issues: [`${path}: "__proto__" is not allowed as a key`] });
+  });
+
+  it('nesting past the limit, without recursing', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 100_000; i++) deep = { a: deep };
+    const check = checkStep({ url: URL_OK, body: deep });
+    expect(check.ok).toBe(false);
+    expect(!check.ok && check.issues).toEqual([expect.stringMatching(/nested more than 16 levels deep$/)]);
+  });
+
+  it('thousands of bad values: at most 20 issues of bounded length, and a count of the rest', () => {
+    const body = Object.fromEntries(Array.from({ length: 30_000 }, (_, i) => [`k${i}`, [1]]));
+    const check = checkStep({ url: URL_OK, body });
+    expect(check.ok).toBe(false);
+    const issues = check.ok ? [] : check.issues;
+    expect(issues).toHaveLength(21);
+    expect(issues[20]).toBe('…and 29980 more issues');
+    expect(issues.join('; ').length).toBeLessThan(21 * 300);
+  });
+
+  it('a key thousands of characters long is cut in the message', () => {
+    const check = checkStep({ url: URL_OK, body: { ['k'.repeat(5000)]: [1] } });
+    expect(check.ok).toBe(false);
+    expect(!check.ok && check.issues[0].length).toBeLessThanOrEqual(300);
   });
 
   it('an idempotencyKey with spaces', () => {

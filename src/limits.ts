@@ -1,0 +1,91 @@
+// Limits on any JSON input, checked before a schema parses it: nesting depth (schemas recurse, and deep enough input
+// overflows the stack), encoded size (a failure naming every issue of a huge input would not fit in a gRPC message),
+// and "__proto__" keys (JSON.parse keeps them as data, but every object copy drops them, with whatever they hold).
+// The walk is iterative, so no input can overflow it.
+
+export interface InputLimits {
+  maxDepth: number;
+  maxBytes: number;
+}
+
+/** A step is flat but for its records: 16 levels is far more than any valid one has. */
+export const STEP_LIMITS: InputLimits = { maxDepth: 16, maxBytes: 512 * 1024 };
+/** An automation's trigger may nest, as events do. */
+export const AUTOMATION_LIMITS: InputLimits = { maxDepth: 64, maxBytes: 1024 * 1024 };
+
+/** At most this many issues are listed, each at most ISSUE_CHARS long, so a failure always fits in a message. */
+export const MAX_ISSUES = 20;
+export const ISSUE_CHARS = 300;
+/** Keys echoed in a path are cut to this length. */
+export const KEY_CHARS = 64;
+
+/** The problems of `value`'s shape, each naming where (`label.path`); empty when it is within the limits. */
+export function shapeProblems(value: unknown, limits: InputLimits, label: string): string[] {
+  const problems: string[] = [];
+  let bytes = 0;
+  const stack: { value: unknown; depth: number; path: PropertyKey[] }[] = [{ value, depth: 0, path: [] }];
+  while (stack.length > 0) {
+    const item = stack.pop()!;
+    if (item.depth > limits.maxDepth) {
+      return [`${formatPath([label, ...item.path]) || '(input)'}: nested more than ${limits.maxDepth} levels deep`];
+    }
+    const v = item.value;
+    // The size of the JSON text, give or take escapes.
+    if (typeof v === 'string') bytes += utf8Length(v) + 2;
+    else if (typeof v === 'number' || typeof v === 'boolean' || v === null) bytes += String(v).length;
+    else if (Array.isArray(v)) {
+      bytes += 1 + Math.max(v.length, 1);
+      v.forEach((child, i) => stack.push({ value: child, depth: item.depth + 1, path: [...item.path, i] }));
+    } else if (typeof v === 'object') {
+      const keys = Object.keys(v);
+      bytes += 1 + Math.max(keys.length, 1);
+      for (const key of keys) {
+        bytes += utf8Length(key) + 3;
+        if (key === '__proto__') {
+          problems.push(`${formatPath([label, ...item.path, key])}: "__proto__" is not allowed as a key`);
+        }
+        stack.push({ value: (v as Record<string, unknown>)[key], depth: item.depth + 1, path: [...item.path, key] });
+      }
+    }
+    if (bytes > limits.maxBytes) {
+      return [`${label || '(input)'}: is larger than ${Math.round(limits.maxBytes / 1024)} KiB once encoded`];
+    }
+  }
+  return problems;
+}
+
+/** At most MAX_ISSUES issues of at most ISSUE_CHARS each, and a count of the rest. */
+export function capIssues(issues: readonly string[]): string[] {
+  const shown = issues
+    .slice(0, MAX_ISSUES)
+    .map((i) => (i.length > ISSUE_CHARS ? `${i.slice(0, ISSUE_CHARS - 1)}…` : i));
+  if (issues.length > MAX_ISSUES) shown.push(`…and ${issues.length - MAX_ISSUES} more issues`);
+  return shown;
+}
+
+/** ['steps', 2, 'with', 'url'] → steps[2].with.url; keys with odd characters are quoted, long ones cut. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) {
+    if (typeof key === 'number') out += `[${key}]`;
+    else if (key !== '') {
+      const text = String(key).length > KEY_CHARS ? `${String(key).slice(0, KEY_CHARS)}…` : String(key);
+      out += (out ? '.' : '') + (/^[\w.-]+$/.test(text) ? text : JSON.stringify(text));
+    }
+  }
+  return out;
+}
+
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
