@@ -19,10 +19,12 @@ import {
   withWorkers,
   type Bench,
   type Metric,
+  type Temporal,
 } from './figures';
 import { leversFile, runLevers } from './levers';
 import { describeMachine } from './machine';
 import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
+import { FigureGuard } from './guard';
 import { renderTable, summarise } from './report';
 
 const FlagsSchema = z.object({
@@ -87,74 +89,39 @@ async function main(): Promise<void> {
     return;
   }
   const want = flags.figures;
+  const guard = new FigureGuard(log);
+  const figure = async (name: string, fn: () => Promise<Metric[]>) => {
+    log(name);
+    metrics.push(...((await guard.run(name, fn)) ?? []));
+  };
 
   try {
-    if (want.has(1)) {
-      log('figure 1: HTTP limit (raw undici)');
-      metrics.push(...(await figure1(bench)));
-    }
-    if (want.has(2)) {
-      log('figure 2: activity path (deliver() without Temporal)');
-      metrics.push(...(await figure2(bench)));
-    }
+    if (want.has(1)) await figure('figure 1: HTTP limit (raw undici)', () => figure1(bench));
+    if (want.has(2)) await figure('figure 2: activity path (deliver() without Temporal)', () => figure2(bench));
     if ([3, 4, 5, 6, 7].some((f) => want.has(f))) {
-      const temporal = await startTemporal('memory');
-      try {
-        // Ratios name metrics measured later in the run; report.ts resolves them once every figure is in.
-        const e2eRatios = {
-          rate: { 'of HTTP limit': 'http.rps', 'of naive': 'naive.e2e.rate' },
-          'single.p50': { 'of HTTP limit': 'http.p50', 'of naive': 'naive.e2e.single.p50' },
-        };
-        if ([3, 4, 5].some((f) => want.has(f))) {
-          await withWorkers(bench, temporal, 'hookstep', async (workers) => {
-            if (want.has(3)) {
-              log('figure 3: end to end, one worker, in-memory dev server');
-              metrics.push(...(await endToEnd(bench, temporal, workers, 'hookstep', 'e2e', 3, e2eRatios)));
-            }
-            if (want.has(4)) {
-              log('figure 4: slow receivers');
-              const ratios = { done: { 'of naive': 'naive.slow.done' }, rss: { 'of naive': 'naive.slow.rss' } };
-              metrics.push(...(await slowReceivers(bench, temporal, workers, 'hookstep', 'slow', 4, ratios)));
-            }
-            if (want.has(5)) {
-              log('figure 5: failure path');
-              metrics.push(...(await failurePath(bench, temporal, workers)));
-            }
-          });
-        }
-        if (want.has(6)) {
-          log('figure 6: scale-out, two worker processes');
-          const ratios = { rate: { 'of one worker': 'e2e.rate' } };
-          await withWorkers(
-            bench,
-            temporal,
-            'hookstep',
-            async (workers) =>
-              metrics.push(...(await endToEnd(bench, temporal, workers, 'hookstep', 'scale2', 6, ratios))),
-            { count: 2 },
-          );
-        }
-        if (want.has(7)) {
-          log('figure 7: naive baseline (fetch, default worker options)');
-          await withWorkers(bench, temporal, 'naive', async (workers) => {
-            metrics.push(...(await endToEnd(bench, temporal, workers, 'naive', 'naive.e2e', 7)));
-            metrics.push(...(await slowReceivers(bench, temporal, workers, 'naive', 'naive.slow', 7)));
-          });
-        }
-      } finally {
-        await temporal.close();
-      }
-      if (want.has(3)) {
-        log('figure 3: end to end, one worker, file-backed dev server (as `hookstep dev` runs it)');
-        const file = await startTemporal('file');
-        const ratios = { rate: { 'of in-memory': 'e2e.rate' }, 'single.p50': { 'of in-memory': 'e2e.single.p50' } };
+      await guard.run('figures 3-7: in-memory dev server', async () => {
+        const temporal = await startTemporal('memory');
         try {
-          await withWorkers(bench, file, 'hookstep', async (workers) =>
-            metrics.push(...(await endToEnd(bench, file, workers, 'hookstep', 'e2e.file', 3, ratios))),
-          );
+          await inMemoryFigures(bench, temporal, want, figure);
         } finally {
-          await file.close();
+          await temporal.close();
         }
+      });
+      if (want.has(3)) {
+        await figure(
+          'figure 3: end to end, one worker, file-backed dev server (as `hookstep dev` runs it)',
+          async () => {
+            const file = await startTemporal('file');
+            const ratios = { rate: { 'of in-memory': 'e2e.rate' }, 'single.p50': { 'of in-memory': 'e2e.single.p50' } };
+            try {
+              return await withWorkers(bench, file, 'hookstep', (workers) =>
+                endToEnd(bench, file, workers, 'hookstep', 'e2e.file', 3, ratios),
+              );
+            } finally {
+              await file.close();
+            }
+          },
+        );
       }
     }
   } finally {
@@ -175,6 +142,61 @@ async function main(): Promise<void> {
     `${JSON.stringify({ machine, sizes, startedAt: started.toISOString(), figures: rows }, null, 2)}\n`,
   );
   console.log(`\nresults: ${out}`);
+  guard.dispose();
+  if (guard.failures.length > 0) {
+    console.error(`\n${guard.failures.length} figure(s) failed:`);
+    for (const f of guard.failures) console.error(`  ${f.figure}: ${f.error}`);
+    process.exitCode = 1;
+  }
+}
+
+type RunFigure = (name: string, fn: () => Promise<Metric[]>) => Promise<void>;
+
+/** Figures 3-7 on one in-memory dev server: hookstep's worker for 3-5, two workers for 6, the naive one for 7. */
+async function inMemoryFigures(bench: Bench, temporal: Temporal, want: Set<number>, figure: RunFigure) {
+  // Ratios name metrics measured later in the run; report.ts resolves them once every figure is in.
+  const e2eRatios = {
+    rate: { 'of HTTP limit': 'http.rps', 'of naive': 'naive.e2e.rate' },
+    'single.p50': { 'of HTTP limit': 'http.p50', 'of naive': 'naive.e2e.single.p50' },
+  };
+  if ([3, 4, 5].some((f) => want.has(f))) {
+    await withWorkers(bench, temporal, 'hookstep', async (workers) => {
+      if (want.has(3)) {
+        await figure('figure 3: end to end, one worker, in-memory dev server', () =>
+          endToEnd(bench, temporal, workers, 'hookstep', 'e2e', 3, e2eRatios),
+        );
+      }
+      if (want.has(4)) {
+        const ratios = { done: { 'of naive': 'naive.slow.done' }, rss: { 'of naive': 'naive.slow.rss' } };
+        await figure('figure 4: slow receivers', () =>
+          slowReceivers(bench, temporal, workers, 'hookstep', 'slow', 4, ratios),
+        );
+      }
+      if (want.has(5)) await figure('figure 5: failure path', () => failurePath(bench, temporal, workers));
+    });
+  }
+  if (want.has(6)) {
+    const ratios = { rate: { 'of one worker': 'e2e.rate' } };
+    await figure('figure 6: scale-out, two worker processes', () =>
+      withWorkers(
+        bench,
+        temporal,
+        'hookstep',
+        (workers) => endToEnd(bench, temporal, workers, 'hookstep', 'scale2', 6, ratios),
+        {
+          count: 2,
+        },
+      ),
+    );
+  }
+  if (want.has(7)) {
+    await figure('figure 7: naive baseline (fetch, default worker options)', () =>
+      withWorkers(bench, temporal, 'naive', async (workers) => [
+        ...(await endToEnd(bench, temporal, workers, 'naive', 'naive.e2e', 7)),
+        ...(await slowReceivers(bench, temporal, workers, 'naive', 'naive.slow', 7)),
+      ]),
+    );
+  }
 }
 
 main().catch((err: unknown) => {

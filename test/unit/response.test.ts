@@ -43,7 +43,10 @@ describe('typeResponse with declared fields', () => {
   it('reads own fields only: a declared "constructor" or "toString" is missing, not a function', () => {
     // Built from entries: TypeScript types an object literal's "constructor" key as Function.
     const fields = (entries: [string, FieldType][]) => Object.fromEntries(entries);
-    const optional = fields([['constructor', 'string?'], ['toString', 'string?']]);
+    const optional = fields([
+      ['constructor', 'string?'],
+      ['toString', 'string?'],
+    ]);
     expect(typeResponse('{}', optional)).toEqual({ ok: true, body: {} });
     const required = fields([['constructor', 'string']]);
     expect(typeResponse('{}', required)).toEqual({ ok: false, reason: '"constructor" is missing' });
