@@ -32,7 +32,7 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 # dist/src, dist/workflows and dist/activities must stay siblings: the worker
-# finds its workflows with require.resolve('../workflows') from dist/src.
+# finds its workflows with require.resolve('../../workflows') from dist/src/worker.
 COPY --from=build /app/dist ./dist
 
 # Files stay root-owned and read-only to the process; the worker writes nothing

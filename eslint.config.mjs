@@ -1,8 +1,39 @@
-// Type-aware lint: no floating promises anywhere; workflows/ may not import Node built-ins, undici or activities'
-// runtime code, since workflow code must stay deterministic (as in Temporal's samples).
+// Type-aware lint, and the house's layers kept by lint: an import that runs back up fails.
+//   src/contract   the ground floor: schemas, types, defaults, errors. No worker, client, HTTP or Node I/O.
+//   workflows/     deterministic orchestration on the contract (activity types only; no Node built-ins, no undici).
+//   activities/    all I/O, on the contract.
+//   src/client     (and the package main, src/index.ts) starts runs: the contract and @temporalio/client only.
+//   src/worker     the worker, its bundle, the dev server: may use workflows/ and activities/.
+//   src/cli        the command line, on top of everything.
 import js from '@eslint/js';
-import tseslint from 'typescript-eslint';
+import { createNodeResolver, importX } from 'eslint-plugin-import-x';
 import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+const builtins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+const restrict = (names, message) => names.map((name) => ({ name, message }));
+
+const WORKER_ONLY = ['@temporalio/worker', '@temporalio/testing'];
+const NOT_IN_CONTRACT = 'The contract is the ground floor: pure, with no runtime, client, HTTP or I/O.';
+const NOT_FOR_CLIENTS = 'Client code loads no worker runtime or HTTP client: that is `hookstep/worker`.';
+const DETERMINISTIC = 'Workflow code must be deterministic: do I/O in activities/.';
+
+/** Folders above a layer, which it may not import. */
+const ABOVE = {
+  contract: [
+    './src/client',
+    './src/worker',
+    './src/cli',
+    './src/cli.ts',
+    './src/index.ts',
+    './workflows',
+    './activities',
+  ],
+  workflows: ['./src/client', './src/worker', './src/cli', './src/cli.ts', './src/index.ts'],
+  activities: ['./workflows', './src/client', './src/worker', './src/cli', './src/cli.ts', './src/index.ts'],
+  client: ['./src/worker', './src/cli', './src/cli.ts', './workflows', './activities'],
+  worker: ['./src/cli', './src/cli.ts'],
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'bench/results/', '**/*.js', '**/*.mjs'] },
@@ -10,9 +41,62 @@ export default tseslint.config(
   ...tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createNodeResolver({ extensions: ['.ts', '.js', '.json'] })] },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          zones: [
+            { target: './src/contract', from: ABOVE.contract, message: NOT_IN_CONTRACT },
+            { target: './workflows', from: ABOVE.workflows, message: 'Workflows stand on the contract only.' },
+            { target: './activities', from: ABOVE.activities, message: 'Activities stand on the contract only.' },
+            { target: ['./src/client', './src/index.ts'], from: ABOVE.client, message: NOT_FOR_CLIENTS },
+            { target: './src/worker', from: ABOVE.worker, message: 'The worker entry does not use the CLI.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Small modules with one job; the bench and tests hold tables of data and are exempt.
+    files: ['src/**/*.ts', 'workflows/**/*.ts', 'activities/**/*.ts'],
+    rules: {
+      'max-lines': ['error', { max: 200, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['error', { max: 50, skipBlankLines: true, skipComments: true }],
+    },
+  },
+  {
+    files: ['src/contract/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...restrict(
+              [...builtins, 'undici', 'commander', '@temporalio/client', '@temporalio/activity'],
+              NOT_IN_CONTRACT,
+            ),
+            ...restrict(WORKER_ONLY, NOT_IN_CONTRACT),
+            {
+              name: '@temporalio/workflow',
+              allowImportNames: ['defineQuery', 'defineSignal', 'defineUpdate'],
+              message: 'The contract only defines messages with @temporalio/workflow.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/client/**/*.ts', 'src/index.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: restrict([...WORKER_ONLY, 'undici', '@temporalio/activity'], NOT_FOR_CLIENTS) },
+      ],
     },
   },
   {
@@ -21,18 +105,37 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), 'undici'].map((name) => ({
-            name,
-            message: 'Workflow code must be deterministic: do I/O in activities/.',
-          })),
+          paths: [
+            ...restrict([...builtins, 'undici'], DETERMINISTIC),
+            ...restrict([...WORKER_ONLY, '@temporalio/client', '@temporalio/activity'], DETERMINISTIC),
+            {
+              name: '../activities',
+              message: 'Import only activity types: `import type ... from "../activities"`.',
+              allowTypeImports: true,
+            },
+          ],
           patterns: [
-            { group: ['undici/*'], message: 'Workflow code must be deterministic: do I/O in activities/.' },
+            { group: ['undici/*'], message: DETERMINISTIC },
             {
               group: ['../activities/*'],
               message: 'Import only activity types: `import type ... from "../activities"`.',
               allowTypeImports: true,
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['activities/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: restrict(
+            [...WORKER_ONLY, '@temporalio/workflow'],
+            'Activities run in the worker, outside the sandbox.',
+          ),
         },
       ],
     },

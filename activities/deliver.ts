@@ -2,10 +2,7 @@
 // the classified ApplicationFailure. Free of Temporal's activity context so a benchmark can call it directly.
 import { performance } from 'node:perf_hooks';
 import { request, type Dispatcher } from 'undici';
-import { toMs } from '../src/duration';
-import { resolveRetry } from '../src/retry';
-import { displayUrl, type Step } from '../src/step';
-import { DESTINATION_BLOCKED, DestinationBlockedError } from './http';
+import { DestinationBlockedError, displayUrl, resolveRetry, toMs, type Step } from '../src/contract';
 import { toFailure, type Outcome } from './outcomes';
 import { buildRequest } from './request';
 import { readCapped, snippet, typeResponse } from './response';
@@ -93,7 +90,7 @@ export async function deliver(input: DeliveryInput, options: DeliverOptions): Pr
 
 /** Maps what undici or the socket threw to an outcome, by `code` as undici's docs advise (not instanceof). */
 function errorOutcome(err: unknown, deadlinePassed: boolean, timeoutMs: number): Outcome {
-  const blocked = findCause(err, (e) => e.code === DESTINATION_BLOCKED) as DestinationBlockedError | undefined;
+  const blocked = findCause(err, (e) => e instanceof DestinationBlockedError) as DestinationBlockedError | undefined;
   if (blocked) return { kind: 'blocked', host: blocked.host, range: blocked.range };
   const coded = findCause(err, (e) => typeof e.code === 'string');
   if (deadlinePassed || (coded && TIMEOUT_CODES.has(coded.code as string))) return { kind: 'timeout', timeoutMs };

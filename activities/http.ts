@@ -3,20 +3,8 @@
 // address is refused before any connection is made.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent, buildConnector } from 'undici';
+import { DestinationBlockedError } from '../src/contract';
 import { DestinationPolicy, isIpLiteral } from './destination';
-
-export const DESTINATION_BLOCKED = 'HOOKSTEP_DESTINATION_BLOCKED';
-
-export class DestinationBlockedError extends Error {
-  readonly code = DESTINATION_BLOCKED;
-  constructor(
-    readonly host: string,
-    readonly range: string,
-  ) {
-    super(`destination ${host} is in a ${range} range, which this worker does not dial`);
-    this.name = 'DestinationBlockedError';
-  }
-}
 
 export interface AgentOptions {
   policy: DestinationPolicy;

@@ -1,6 +1,7 @@
 // The worker's activities, made from their dependencies (the shared HTTP agent) so each worker owns one pool.
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
+import { stepAttemptSignal } from '../src/contract';
 import { deliver, type DeliveryInput, type DeliveryResult } from './deliver';
 
 export type { DeliveryInput, DeliveryResult } from './deliver';
@@ -32,7 +33,7 @@ function reportAttempt(ctx: Context, parentWorkflowId: string): void {
   const attempt = { workflowId: ctx.info.workflowExecution?.workflowId ?? '', attempt: ctx.info.attempt };
   ctx.client.workflow
     .getHandle(parentWorkflowId)
-    .signal('stepAttempt', attempt)
+    .signal(stepAttemptSignal, attempt)
     .catch((err: unknown) => {
       ctx.log.warn('could not report the attempt to the automation', { error: String(err) });
     });

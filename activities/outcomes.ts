@@ -1,7 +1,7 @@
 // The one table from a delivery outcome to its ApplicationFailure: type, whether Temporal retries it, and a message
 // an operator can act on. Every failure the activity raises is made here.
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, type DeliveryFailureDetails } from '../src/failures';
+import { FailureType, type DeliveryFailureDetails } from '../src/contract';
 
 export type Outcome =
   | { kind: 'status'; status: number; retryAfterMs?: number; bodySnippet?: string }

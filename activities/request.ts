@@ -1,7 +1,6 @@
 // Builds the HTTP request a step describes: URL with its query merged in, headers, one Cookie header, JSON body and,
 // when the step has a secret, Standard Webhooks signature headers. Pure: the caller supplies the clock.
-import type { Step } from '../src/step';
-import { VERSION } from '../src/version';
+import { VERSION, type Step } from '../src/contract';
 import { decodeSecret, sign } from './signing';
 
 export interface HttpRequest {

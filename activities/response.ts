@@ -1,5 +1,5 @@
 // Reading a receiver's response: capped, and typed by the step's declared `response.fields`.
-import type { FieldType } from '../src/step';
+import type { FieldType } from '../src/contract';
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 export const SNIPPET_BYTES = 2 * 1024;

@@ -2,8 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus, release, totalmem } from 'node:os';
-import { findTemporalCli } from '../src/devServer';
-import { VERSION } from '../src/version';
+import { findTemporalCli } from '../src/worker';
+import { VERSION } from '../src/contract';
 
 export interface Machine {
   cpuModel: string;

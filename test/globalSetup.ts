@@ -3,8 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startDevServer, type DevServer } from '../src/devServer';
-import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
+import { bundleWorkflows, type DevServer, QUIET_LOGGER, startDevServer } from '../src/worker';
 
 declare global {
   var __hookstepDevServer: DevServer | undefined;

@@ -2,19 +2,25 @@
 // policy. Deterministic: all I/O happens in the deliverWebhook activity.
 import { ApplicationFailure, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import { toMs } from '../src/duration';
+import {
+  FailureType,
+  checkStep,
+  displayUrl,
+  resolveRetry,
+  summaryLine,
+  toMs,
+  toRetryPolicy,
+  type SendWebhookResult,
+  type Step,
+  type StepInput,
+} from '../src/contract';
 import { failVisibly } from './visible';
-import { FailureType } from '../src/failures';
-import { resolveRetry, toRetryPolicy } from '../src/retry';
-import { checkStep, displayUrl, type SendWebhookResult, type Step, type StepInput } from '../src/step';
 
 /** A worker that dies mid-delivery is noticed after this long, not after the whole step timeout. */
 export const HEARTBEAT_TIMEOUT_MS = 5_000;
 /** Room for the activity to read, classify and report after its own deadline fires. */
 const REPORT_MARGIN_MS = 10_000;
 const HEADER_SAFE = /^[\x21-\x7e]{1,256}$/;
-/** Characters; displayUrl is ASCII (punycode, percent-encoding), so this stays well under 400 bytes. */
-const MAX_SUMMARY_CHARS = 120;
 
 export async function sendWebhook(input: StepInput): Promise<SendWebhookResult> {
   return failVisibly(FailureType.InvalidStep, 'step', async () => {
@@ -24,13 +30,8 @@ export async function sendWebhook(input: StepInput): Promise<SendWebhookResult> 
   });
 }
 
-/**
- * A summary is one line in the Web UI, so a long URL is cut. The server limits summaries to 400 bytes where it checks
- * them (workflow starts), and may check commands' one day: a refused command would fail the workflow task forever.
- */
 function summaryOf(step: Step): string {
-  const text = `${step.method} ${displayUrl(step.url)}`;
-  return text.length > MAX_SUMMARY_CHARS ? `${text.slice(0, MAX_SUMMARY_CHARS - 1)}…` : text;
+  return summaryLine(`${step.method} ${displayUrl(step.url)}`);
 }
 
 /** Parses a step at the workflow boundary; bad input fails the run at once, naming the field. */

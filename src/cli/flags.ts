@@ -1,6 +1,6 @@
 // Turns `hookstep send` flags into a step. Flags are parsed with zod here; the step itself by StepSchema after.
 import { z } from 'zod';
-import { FieldTypeSchema, type StepInput } from '../step';
+import { FieldTypeSchema, FlagError, type StepInput } from '../contract';
 
 const PairSchema = z.string().regex(/^[^=]+=/, { error: 'must be key=value' });
 
@@ -35,13 +35,6 @@ export function parseExpect(text: string): [string, z.infer<typeof FieldTypeSche
     );
   }
   return [match[1], type.data];
-}
-
-export class FlagError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'FlagError';
-  }
 }
 
 export const SendFlagsSchema = z.object({

@@ -2,10 +2,8 @@
 // validation before start. Real dev server, real worker, real receivers on 127.0.0.1.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ServerResponse } from 'node:http';
-import type { AutomationInput } from '../../src/automation';
-import { InvalidInputError, runAutomation, startAutomation } from '../../src/client';
-import { FailureType } from '../../src/failures';
-import type { AutomationProgress } from '../../workflows/automation';
+import { FailureType, InvalidInputError, progressQuery, type AutomationInput } from '../../src/contract';
+import { runAutomation, startAutomation } from '../../src/client';
 import { spawnCli } from '../helpers/cli';
 import { expectFailure } from '../helpers/failures';
 import { json } from '../helpers/receiver';
@@ -118,7 +116,7 @@ test('onFailure: stop fails the automation; the cause chain reaches the step fai
   ]);
   expect(failure.type).toBe(FailureType.HttpClientError);
   expect(after.requests).toHaveLength(0);
-  const progress = await handle.query<AutomationProgress>('progress');
+  const progress = await handle.query(progressQuery);
   expect(progress.steps.map((s) => s.state)).toEqual(['failed', 'skipped']);
 });
 
@@ -164,7 +162,7 @@ test('the progress query reflects the running step and its attempts', async () =
     { taskQueue },
   );
   const progress = await until(async () => {
-    const p = await handle.query<AutomationProgress>('progress');
+    const p = await handle.query(progressQuery);
     return p.steps[0].attempts === 2 ? p : undefined;
   }, 'attempt 2 in progress');
   expect(progress.steps[0]).toMatchObject({
@@ -204,7 +202,7 @@ test('the worker is killed between steps; a new worker finishes and step 1 was s
       { taskQueue: queue },
     );
     await until(async () => {
-      const p = await handle.query<AutomationProgress>('progress');
+      const p = await handle.query(progressQuery);
       return p.steps[1].state === 'waiting' ? p : undefined;
     }, 'step 1 done and the delay running');
     first.child.kill('SIGKILL');

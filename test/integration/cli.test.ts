@@ -1,7 +1,7 @@
 // The CLI as a user runs it: `hookstep dev` (own dev server, Web UI, worker), then `hookstep send` against it.
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { Webhook } from 'standardwebhooks';
-import { VERSION } from '../../src/version';
+import { VERSION } from '../../src/contract';
 import { freePort, runCli, spawnCli, type CliProcess } from '../helpers/cli';
 import { json, startReceiver, type Receiver } from '../helpers/receiver';
 

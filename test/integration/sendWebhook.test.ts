@@ -1,6 +1,6 @@
 // The sendWebhook workflow end to end: real dev server, real worker and activities, real receivers on 127.0.0.1.
 import type { ServerResponse } from 'node:http';
-import { FailureType, type DeliveryFailureDetails } from '../../src/failures';
+import { FailureType, type DeliveryFailureDetails } from '../../src/contract';
 import { sendWebhook, startSendWebhook } from '../../src/client';
 import { expectFailure } from '../helpers/failures';
 import { json } from '../helpers/receiver';

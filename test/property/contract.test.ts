@@ -6,10 +6,15 @@ import { compileRetryPolicy } from '@temporalio/common';
 import fc from 'fast-check';
 import { Agent, request } from 'undici';
 import { buildRequest } from '../../activities/request';
-import { validateAutomation } from '../../src/automation';
-import { STEP_LIMITS, shapeProblems } from '../../src/limits';
-import { resolveRetry, toRetryPolicy } from '../../src/retry';
-import { checkStep, type Step } from '../../src/step';
+import {
+  checkStep,
+  resolveRetry,
+  shapeProblems,
+  type Step,
+  STEP_LIMITS,
+  toRetryPolicy,
+  validateAutomation,
+} from '../../src/contract';
 import { automationArbitrary, propertyRuns, stepArbitrary } from '../helpers/arbitraries';
 
 const URL_OK = 'http://127.0.0.1:1/p';

@@ -3,9 +3,7 @@
 // validity exactly as the client helpers do. HOOKSTEP_PROPERTY_RUNS=500 searches longer than CI does.
 import { WorkflowFailedError } from '@temporalio/client';
 import fc from 'fast-check';
-import { validateAutomation } from '../../src/automation';
-import { FailureType } from '../../src/failures';
-import { checkStep } from '../../src/step';
+import { checkStep, FailureType, validateAutomation } from '../../src/contract';
 import { automationArbitrary, propertyRuns, stepArbitrary } from '../helpers/arbitraries';
 import { endsWithin } from '../helpers/ending';
 import { expectFailure } from '../helpers/failures';

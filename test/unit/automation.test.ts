@@ -1,14 +1,16 @@
 // The automation contract: what validateAutomation rejects (each issue naming the step index, the field and the
 // template), the defaults it applies, and resolveStep rendering a templated step into a plain step input.
 import {
+  type AutomationInput,
   MAX_STEPS,
   resolveStep,
-  validateAutomation,
-  type AutomationInput,
   type SendWebhookAction,
-} from '../../src/automation';
-import { StepSchema } from '../../src/step';
-import { TemplateResolutionError, TemplateSyntaxError, type TemplateContext } from '../../src/templates';
+  StepSchema,
+  type TemplateContext,
+  TemplateResolutionError,
+  TemplateSyntaxError,
+  validateAutomation,
+} from '../../src/contract';
 
 const URL_OK = 'https://api.example.com/hooks';
 

@@ -1,7 +1,7 @@
 // DestinationPolicy (default-deny of every non-public range, IPv4-mapped and NAT64 forms, the allowlist),
 // parseCidrList, isIpLiteral, and loadConfig's defaults and error messages.
 import { DestinationPolicy, isIpLiteral, parseCidrList } from '../../activities/destination';
-import { ConfigError, loadConfig } from '../../src/config';
+import { ConfigError, loadConfig } from '../../src/worker';
 
 describe('DestinationPolicy by default', () => {
   const policy = new DestinationPolicy();

@@ -3,8 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { buildRequest } from '../../activities/request';
 import { classify, OUTCOME_TABLE, toFailure, type AttemptContext, type Outcome } from '../../activities/outcomes';
-import { FailureType } from '../../src/failures';
-import { displayUrl, StepSchema } from '../../src/step';
+import { displayUrl, FailureType, StepSchema } from '../../src/contract';
 
 const ctx = (over: Partial<AttemptContext> = {}): AttemptContext => ({
   method: 'POST',

@@ -3,9 +3,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { validateAutomation } from '../../src/automation';
-import { jsonSchema, type SchemaName } from '../../src/schema';
-import { RESERVED_HEADERS, RESERVED_HEADER_PREFIX, StepSchema, isReservedHeader } from '../../src/step';
+import {
+  isReservedHeader,
+  jsonSchema,
+  RESERVED_HEADER_PREFIX,
+  RESERVED_HEADERS,
+  type SchemaName,
+  StepSchema,
+  validateAutomation,
+} from '../../src/contract';
 
 const root = join(__dirname, '..', '..');
 const readme = readFileSync(join(root, 'README.md'), 'utf8');

@@ -1,8 +1,7 @@
 // buildRequest: URL + query merging, headers and their defaults, the Cookie header, the JSON body, webhook-id and
 // Standard Webhooks signing headers.
 import { buildRequest } from '../../activities/request';
-import { StepSchema, type StepInput } from '../../src/step';
-import { VERSION } from '../../src/version';
+import { type StepInput, StepSchema, VERSION } from '../../src/contract';
 
 const NOW_MS = 1_700_000_000_123;
 const build = (input: StepInput, id = 'msg_test', nowMs = NOW_MS) => buildRequest(StepSchema.parse(input), id, nowMs);

@@ -1,7 +1,7 @@
 // Reading responses: typeResponse against declared fields, readCapped's byte cap, snippet's 2 KiB cap.
 import { Readable } from 'node:stream';
 import { readCapped, snippet, SNIPPET_BYTES, typeResponse } from '../../activities/response';
-import type { FieldType } from '../../src/step';
+import type { FieldType } from '../../src/contract';
 
 describe('typeResponse with declared fields', () => {
   const fields = { id: 'string', total: 'number', paid: 'boolean', items: 'array?', meta: 'object?' } as const;

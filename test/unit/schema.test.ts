@@ -1,9 +1,7 @@
 // The published JSON Schemas: draft 2020-12, what they require, and that a JSON Schema validator (ajv, as a builder
 // UI in another language would use) accepts what hookstep accepts and rejects the shape errors hookstep rejects.
 import Ajv2020 from 'ajv/dist/2020';
-import { MAX_STEPS, validateAutomation } from '../../src/automation';
-import { jsonSchema, SCHEMA_NAMES } from '../../src/schema';
-import { StepSchema } from '../../src/step';
+import { jsonSchema, MAX_STEPS, SCHEMA_NAMES, StepSchema, validateAutomation } from '../../src/contract';
 
 const DRAFT_2020_12 = 'https://json-schema.org/draft/2020-12/schema';
 

@@ -3,7 +3,7 @@
 import { Webhook } from 'standardwebhooks';
 import { buildRequest } from '../../activities/request';
 import { decodeSecret, sign } from '../../activities/signing';
-import { StepSchema } from '../../src/step';
+import { StepSchema } from '../../src/contract';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const ID = 'msg_p5jXN8AQM9LWM0D4loKWxJek';

@@ -1,7 +1,6 @@
 // StepSchema: what it rejects (each message naming the field, never echoing a secret), what it accepts and the
 // defaults it applies; duration parsing (toMs).
-import { toMs } from '../../src/duration';
-import { checkStep, displayUrl, formatIssues, MAX_BODY_BYTES, StepSchema } from '../../src/step';
+import { checkStep, displayUrl, formatIssues, MAX_BODY_BYTES, StepSchema, toMs } from '../../src/contract';
 
 const URL_OK = 'https://api.example.com/hooks';
 

@@ -9,7 +9,7 @@ import {
   TemplateResolutionError,
   TemplateSyntaxError,
   type TemplateContext,
-} from '../../src/templates';
+} from '../../src/contract';
 
 const ctx: TemplateContext = {
   trigger: {

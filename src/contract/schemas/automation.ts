@@ -1,19 +1,13 @@
 // Automations: a trigger and up to 100 steps, each step a sendWebhook (templated) or a delay. The schema checks
 // shape; validateAutomation adds what a schema cannot (ids, references, declared fields), before anything runs.
 import { z } from 'zod';
+import { MAX_STEPS, MAX_URL_LENGTH } from '../defaults';
+import { TemplateSyntaxError } from '../errors';
+import { AUTOMATION_LIMITS, capIssues, formatPath, shapeProblems } from '../limits';
+import { own, templatesIn } from '../templates';
 import { DurationSchema } from './duration';
-import { AUTOMATION_LIMITS, capIssues, formatPath, shapeProblems } from './limits';
-import { MAX_URL_LENGTH, StepObjectSchema, UrlSchema, formatIssues, type StepInput } from './step';
-import {
-  TemplateResolutionError,
-  TemplateSyntaxError,
-  own,
-  resolveValue,
-  templatesIn,
-  type TemplateContext,
-} from './templates';
-
-export const MAX_STEPS = 100;
+import { formatIssues } from './issues';
+import { StepObjectSchema, UrlSchema } from './step';
 
 const StepIdSchema = z.string({ error: 'is required' }).regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, {
   error: 'must start with a letter and hold only letters, digits, _ and - (at most 64)',
@@ -153,37 +147,4 @@ function templatedValues(step: SendWebhookAction): [string[], string][] {
     }
   }
   return out;
-}
-
-/** The step's `with` with every template resolved; throws TemplateResolutionError naming the path. */
-export function resolveStep(step: SendWebhookAction, ctx: TemplateContext): StepInput {
-  const w = step.with;
-  // Query, header, cookie and body values: a whole-value template keeps its type, so it must be a scalar here.
-  const resolveScalar = (value: string | number | boolean | null) => {
-    if (typeof value !== 'string') return value;
-    const resolved = resolveValue(value, ctx);
-    if (resolved !== null && typeof resolved === 'object') {
-      throw new TemplateResolutionError(
-        value.slice(2, -2).trim(),
-        'is an object or array; only text, numbers, booleans and null fit here',
-      );
-    }
-    return resolved as string | number | boolean | null;
-  };
-  const text = (value: string) => {
-    const resolved = resolveScalar(value);
-    return resolved === null ? '' : String(resolved);
-  };
-  return {
-    ...w,
-    url: String(resolveValue(w.url, ctx, encodeURIComponent)),
-    query: w.query && mapValues(w.query, (v) => resolveScalar(v) ?? ''),
-    headers: w.headers && mapValues(w.headers, text),
-    cookies: w.cookies && mapValues(w.cookies, text),
-    body: w.body && mapValues(w.body, resolveScalar),
-  };
-}
-
-function mapValues<V, R>(record: Record<string, V>, fn: (value: V) => R): Record<string, R> {
-  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fn(v)]));
 }

@@ -1,14 +1,13 @@
 // `hookstep run automation.json`: starts an automation, shows a line per step state change while it runs, and
 // prints the outputs at the end.
 import { readFileSync } from 'node:fs';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
+import type { Command } from 'commander';
 import { z } from 'zod';
-import type { AutomationProgress, StepProgress } from '../../workflows/automation';
-import { checkAutomation, startAutomation } from '../client';
-import { loadConfig } from '../config';
-import { EXIT, withClient } from './commands';
-import { summarizeFailure } from './failure';
-import { FlagError } from './flags';
+import { checkAutomation, startAutomation } from '../../client';
+import { FlagError, progressQuery, type AutomationInput, type StepProgress } from '../../contract';
+import { loadConfig } from '../../worker/config';
+import { reportRun, setExit, withClient } from '../shared';
 
 export interface RunFlags {
   trigger?: string;
@@ -43,27 +42,21 @@ export async function run(file: string, flags: RunFlags): Promise<number> {
   if (flags.trigger) definition.trigger = readJsonObject(flags.trigger);
   checkAutomation(definition);
   return withClient(config, async (client) => {
-    const handle = await startAutomation(client, definition as never, {
+    const handle = await startAutomation(client, definition as AutomationInput, {
       taskQueue: config.HOOKSTEP_TASK_QUEUE,
       workflowId: flags.workflowId,
     });
     process.stderr.write(`workflow ID: ${handle.workflowId}\n`);
     const watching = watch(client, handle.workflowId);
-    try {
-      const result = await handle.result();
-      await watching.stop();
-      console.log(
-        flags.json ? JSON.stringify({ workflowId: handle.workflowId, ...result }) : JSON.stringify(result, null, 2),
-      );
-      return EXIT.ok;
-    } catch (err) {
-      await watching.stop();
-      if (!(err instanceof WorkflowFailedError)) throw err;
-      const failure = summarizeFailure(err);
-      if (flags.json) console.log(JSON.stringify({ workflowId: handle.workflowId, error: failure }));
-      else console.error(`automation failed (${failure.type}): ${failure.message}`);
-      return EXIT.failed;
-    }
+    // The progress lines end before the outcome is printed.
+    const result = handle.result().finally(() => watching.stop());
+    return reportRun({
+      workflowId: handle.workflowId,
+      result,
+      what: 'automation',
+      json: flags.json,
+      print: (outputs) => console.log(JSON.stringify(outputs, null, 2)),
+    });
   });
 }
 
@@ -74,7 +67,7 @@ function watch(client: Client, workflowId: string): { stop(): Promise<void> } {
   const handle = client.workflow.getHandle(workflowId);
   const poll = async () => {
     try {
-      const progress = await handle.query<AutomationProgress>('progress');
+      const progress = await handle.query(progressQuery);
       progress.steps.forEach((step, i) => {
         const line = describe(step, i, progress.steps.length);
         if (seen.get(step.id) !== line) {
@@ -113,4 +106,15 @@ function describe(step: StepProgress, i: number, total: number): string {
     default:
       return `${head} ${step.state}`;
   }
+}
+
+export function runCommand(cli: Command): void {
+  cli
+    .command('run')
+    .description('run an automation (steps, delays, data passed between them) and show its progress')
+    .argument('<automation.json>', 'automation definition')
+    .option('--trigger <trigger.json>', "trigger data, replacing the definition's own")
+    .option('--workflow-id <id>', 'workflow ID (default: automation-<id>-<uuid>)')
+    .option('--json', 'print the outputs as JSON on stdout')
+    .action(async (file: string, flags: RunFlags) => setExit(await run(file, flags)));
 }

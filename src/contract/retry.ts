@@ -1,9 +1,10 @@
 // The retry policy of a step: its own settings over hookstep's defaults. Shared by the workflow, which hands it to
 // Temporal, and the activity, which says in its messages whether another attempt will follow.
 import type { RetryPolicy } from '@temporalio/common';
+import { DEFAULT_RETRY } from './defaults';
 import { toMs } from './duration';
-import { DEFAULT_RETRY, type Step } from './step';
 import { FailureType } from './failures';
+import type { Step } from './schemas/step';
 
 export interface ResolvedRetry {
   initialIntervalMs: number;

@@ -1,48 +1,18 @@
 // The "Send a webhook" step: the input of workflow type `sendWebhook`. Field names are public contract, since any
 // Temporal SDK can start the workflow by name; the TypeScript types are inferred from these schemas.
 import { z } from 'zod';
+import {
+  DEFAULT_METHOD,
+  DEFAULT_TIMEOUT,
+  MAX_BODY_BYTES,
+  MAX_HEADERS,
+  MAX_TIMEOUT_MS,
+  MAX_URL_LENGTH,
+} from '../defaults';
+import { HEADER_VALUE, TOKEN, isReservedHeader } from '../headers';
+import { STEP_LIMITS, capIssues, shapeProblems, utf8Length } from '../limits';
 import { DurationSchema, durationAtMost } from './duration';
-import { STEP_LIMITS, capIssues, formatPath, shapeProblems, utf8Length } from './limits';
-
-export { formatPath };
-
-export const MAX_HEADERS = 64;
-export const MAX_BODY_BYTES = 256 * 1024;
-export const MAX_URL_LENGTH = 8 * 1024;
-export const DEFAULT_TIMEOUT = '60s';
-export const DEFAULT_RETRY = {
-  initialInterval: '5s',
-  backoffCoefficient: 2,
-  maximumInterval: '1h',
-  maximumAttempts: 10,
-} as const;
-
-// RFC 9110 token: what a header or cookie name may contain.
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// A header value: visible ASCII, space and tab; CR, LF and NUL would split or truncate the request.
-const HEADER_VALUE = /^[\t\x20-\x7e]*$/;
-// Headers hookstep owns: the transport computes them or refuses them (undici will not send Expect, Upgrade,
-// Keep-Alive or Transfer-Encoding set by hand), or signing and idempotency depend on them.
-export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
-  'host',
-  'content-length',
-  'transfer-encoding',
-  'connection',
-  'keep-alive',
-  'upgrade',
-  'expect',
-  'te',
-  'trailer',
-  'cookie',
-]);
-// Every Standard Webhooks header (webhook-id, -timestamp, -signature, and any the spec adds) is hookstep's to set.
-export const RESERVED_HEADER_PREFIX = 'webhook-';
-
-/** Whether hookstep sets this header itself, so a step may not: the README's list is this one. */
-export function isReservedHeader(name: string): boolean {
-  const lower = name.toLowerCase();
-  return RESERVED_HEADERS.has(lower) || lower.startsWith(RESERVED_HEADER_PREFIX);
-}
+import { formatIssues } from './issues';
 
 export const ScalarSchema = z.union([z.string(), z.number(), z.boolean()], {
   error: 'must be a string, number or boolean',
@@ -105,7 +75,7 @@ const HeaderNameSchema = z
 /** The step's fields without the whole-step checks, so automations can derive their templated form from it. */
 export const StepObjectSchema = z.strictObject({
   url: UrlSchema.meta({ description: 'Where to send the request: http or https only.' }),
-  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+  method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default(DEFAULT_METHOD),
   query: z
     .record(z.string().min(1), ScalarSchema)
     .optional()
@@ -129,7 +99,7 @@ export const StepObjectSchema = z.strictObject({
     .optional()
     .meta({ description: 'One flat JSON object: string, number, boolean or null values.' }),
   response: ResponseSpecSchema.optional(),
-  timeout: durationAtMost(15 * 60_000, '15m')
+  timeout: durationAtMost(MAX_TIMEOUT_MS, '15m')
     .default(DEFAULT_TIMEOUT)
     .meta({ description: 'Total deadline of one attempt, from connect to the last byte of the response.' }),
   delay: DurationSchema.optional().meta({ description: 'Wait this long (a durable timer) before the first attempt.' }),
@@ -183,12 +153,6 @@ export interface SendWebhookResult<B = Record<string, unknown>> {
   durationMs: number;
 }
 
-/** The URL as it may appear in messages, logs and summaries: scheme, host and path; never credentials or query. */
-export function displayUrl(url: URL | string): string {
-  const u = typeof url === 'string' ? new URL(url) : url;
-  return `${u.protocol}//${u.host}${u.pathname}`;
-}
-
 /** Maps a `response.fields` declaration to the TypeScript type of the body it yields. */
 export type DeclaredBody<F> =
   F extends Record<string, FieldType>
@@ -205,21 +169,6 @@ type FieldValue<T> = T extends `string${string}`
       : T extends `array${string}`
         ? unknown[]
         : Record<string, unknown>;
-
-/**
- * Formats zod issues as one line per field, `body.items: must be ...`, keeping the first issue of each field.
- * Values are never echoed (they may be secrets); keys are, escaped when they hold odd characters.
- */
-export function formatIssues(error: z.ZodError, prefix = ''): string[] {
-  const lines = new Map<string, string>();
-  for (const issue of error.issues) {
-    const path = formatPath([prefix, ...issue.path]) || '(input)';
-    // A bad record key is reported by zod as "Invalid key in record" with the reason nested one level down.
-    const message = issue.code === 'invalid_key' ? (issue.issues[0]?.message ?? issue.message) : issue.message;
-    if (!lines.has(path)) lines.set(path, `${path}: ${message}`);
-  }
-  return capIssues([...lines.values()]);
-}
 
 export type StepCheck = { ok: true; step: Step } | { ok: false; issues: string[] };
 

@@ -1,16 +1,26 @@
 // The worker's and CLI's configuration, parsed once from the environment; messages name the variable.
 import { z } from 'zod';
-import { parseCidrList, type Cidr } from '../activities/destination';
+import { parseCidrList, type Cidr } from '../../activities/destination';
+import {
+  ConfigError,
+  DEFAULT_MAX_CONCURRENT_DELIVERIES,
+  DEFAULT_NAMESPACE,
+  DEFAULT_TASK_QUEUE,
+  DEFAULT_TEMPORAL_ADDRESS,
+} from '../contract';
 
 const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
 
 export const EnvSchema = z.object({
   TEMPORAL_ADDRESS: z
     .string()
-    .regex(HOST_PORT, { error: 'TEMPORAL_ADDRESS must be host:port, e.g. localhost:7233' })
-    .default('localhost:7233'),
-  TEMPORAL_NAMESPACE: z.string().min(1, { error: 'TEMPORAL_NAMESPACE must not be empty' }).default('default'),
-  HOOKSTEP_TASK_QUEUE: z.string().min(1, { error: 'HOOKSTEP_TASK_QUEUE must not be empty' }).default('webhooks'),
+    .regex(HOST_PORT, { error: `TEMPORAL_ADDRESS must be host:port, e.g. ${DEFAULT_TEMPORAL_ADDRESS}` })
+    .default(DEFAULT_TEMPORAL_ADDRESS),
+  TEMPORAL_NAMESPACE: z.string().min(1, { error: 'TEMPORAL_NAMESPACE must not be empty' }).default(DEFAULT_NAMESPACE),
+  HOOKSTEP_TASK_QUEUE: z
+    .string()
+    .min(1, { error: 'HOOKSTEP_TASK_QUEUE must not be empty' })
+    .default(DEFAULT_TASK_QUEUE),
   HOOKSTEP_ALLOWED_NETWORKS: z
     .string()
     .default('')
@@ -26,17 +36,13 @@ export const EnvSchema = z.object({
     .number({ error: 'HOOKSTEP_MAX_CONCURRENT_DELIVERIES must be a whole number' })
     .int({ error: 'HOOKSTEP_MAX_CONCURRENT_DELIVERIES must be a whole number' })
     .min(1, { error: 'HOOKSTEP_MAX_CONCURRENT_DELIVERIES must be at least 1' })
-    .default(1000),
+    .default(DEFAULT_MAX_CONCURRENT_DELIVERIES),
+  /** `hookstep send` signs with it when --secret is absent; checked as the step's signing.secret. */
+  HOOKSTEP_SIGNING_SECRET: z.string().optional(),
 });
 export type Config = z.output<typeof EnvSchema>;
 export type { Cidr };
-
-export class ConfigError extends Error {
-  constructor(readonly issues: string[]) {
-    super(`invalid configuration: ${issues.join('; ')}`);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError };
 
 /** Empty variables count as unset, so `FOO= hookstep worker` falls back to the default. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

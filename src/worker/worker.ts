@@ -1,36 +1,11 @@
 // The hookstep worker: sendWebhook and automation workflows, and the delivery activity with one HTTP pool.
-import { NativeConnection, Worker, bundleWorkflowCode, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Agent } from 'undici';
-import { createActivities } from '../activities';
-import { DestinationPolicy, type Cidr } from '../activities/destination';
-import { createAgent } from '../activities/http';
-
-export const DEFAULT_TASK_QUEUE = 'webhooks';
-
-/**
- * Evaluated once per worker instead of once per workflow run: the reusable V8 context gives each run fresh module
- * state, so without this every run rebuilds zod (1.21× completions/s, bench/LEVERS.md). zod only: hookstep's own
- * schemas cannot be shared, as the SDK freezes preloaded modules and zod schemas fill in lazy properties.
- */
-export const PRELOADED_WORKFLOW_MODULES = ['zod'];
-
-type BundleLogger = NonNullable<Parameters<typeof bundleWorkflowCode>[0]['logger']>;
-
-const noop = () => undefined;
-/** Bundling logs webpack's progress at info; tests and the bench want errors only. */
-export const QUIET_LOGGER: BundleLogger = {
-  log: noop,
-  trace: noop,
-  debug: noop,
-  info: noop,
-  warn: noop,
-  error: console.error,
-};
-
-/** The workflow bundle for tests, the bench and deployments that bundle ahead of start-up. */
-export function bundleWorkflows(logger?: BundleLogger, preloadModules = PRELOADED_WORKFLOW_MODULES) {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), preloadModules, logger });
-}
+import { createActivities } from '../../activities';
+import { DestinationPolicy, type Cidr } from '../../activities/destination';
+import { createAgent } from '../../activities/http';
+import { DEFAULT_MAX_CONCURRENT_DELIVERIES, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../contract';
+import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './bundle';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -57,16 +32,16 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
   const agent: Agent = createAgent({ policy: new DestinationPolicy(options.allowedNetworks ?? []) });
   const worker = await Worker.create({
     connection: options.connection,
-    namespace: options.namespace ?? 'default',
+    namespace: options.namespace ?? DEFAULT_NAMESPACE,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: createActivities({ agent }),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : {
-          workflowsPath: require.resolve('../workflows'),
+          workflowsPath: WORKFLOWS_PATH,
           bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES },
         }),
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentDeliveries ?? 1000,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES,
     ...options.workerOptions,
   });
   return {

@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, join, delimiter } from 'node:path';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DEFAULT_NAMESPACE, DEV_UI_PORT_OFFSET } from '../contract';
 
 /** TEMPORAL_CLI_PATH, then `temporal` on PATH, then $(go env GOPATH)/bin; undefined when none is there. */
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -27,7 +28,7 @@ export interface DevServerOptions {
   /** SQLite file to keep state in across restarts; in memory when absent. */
   dbFilename?: string;
   port?: number;
-  /** Serve the Web UI on this port (the CLI's default is port + 1000). */
+  /** Serve the Web UI on this port (the CLI's default is port + DEV_UI_PORT_OFFSET). */
   uiPort?: number;
   ui?: boolean;
   namespace?: string;
@@ -60,6 +61,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const cli = findTemporalCli();
   if (options.dbFilename) mkdirSync(dirname(options.dbFilename), { recursive: true });
   const ui = options.ui ?? options.uiPort !== undefined;
+  // Loaded here, not at the top: a worker that never runs a dev server never loads the testing package.
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       // Without a local binary, the SDK downloads one: that serves users who have internet.
@@ -69,7 +72,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       ui,
       uiPort: options.uiPort,
       dbFilename: options.dbFilename,
-      namespace: options.namespace ?? 'default',
+      namespace: options.namespace ?? DEFAULT_NAMESPACE,
       log: { format: 'pretty', level: options.logLevel ?? 'warn' },
       extraArgs: Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(([k, v]) => [
         '--dynamic-config-value',
@@ -80,7 +83,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const [host, port] = splitAddress(env.address);
   return {
     address: env.address,
-    uiUrl: ui ? `http://${host}:${options.uiPort ?? port + 1000}` : undefined,
+    uiUrl: ui ? `http://${host}:${options.uiPort ?? port + DEV_UI_PORT_OFFSET}` : undefined,
     env,
     stop: () => env.teardown(),
   };

@@ -1,26 +1,24 @@
 // Client helpers: validate before starting anything, start by workflow type, and type the result from the step.
+// Loads @temporalio/client only, never the worker: an automation platform that starts steps needs no more.
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { AutomationResult } from '../workflows/automation';
-import { validateAutomation, type Automation, type AutomationInput } from './automation';
-import { DEFAULT_TASK_QUEUE } from './worker';
-import { checkStep, type DeclaredBody, type SendWebhookResult, type StepInput } from './step';
+import {
+  DEFAULT_TASK_QUEUE,
+  InvalidInputError,
+  checkStep,
+  validateAutomation,
+  type Automation,
+  type AutomationInput,
+  type AutomationResult,
+  type DeclaredBody,
+  type SendWebhookResult,
+  type StepInput,
+} from '../contract';
 
 export interface StartOptions {
   /** Defaults to hookstep-<uuid>. It also becomes the webhook-id unless the step sets idempotencyKey. */
   workflowId?: string;
   taskQueue?: string;
-}
-
-/** Thrown before anything is started when a definition is invalid; `issues` name the fields. */
-export class InvalidInputError extends Error {
-  constructor(
-    readonly kind: 'step' | 'automation',
-    readonly issues: string[],
-  ) {
-    super(`invalid ${kind}: ${issues.join('; ')}`);
-    this.name = 'InvalidInputError';
-  }
 }
 
 /** Throws InvalidInputError naming each bad field; nothing is started. */

@@ -1,6 +1,7 @@
 // Templates in automation steps: {{trigger.<field>}}, {{steps.<id>.body.<field>}}, {{steps.<id>.status}} and
 // {{steps.<id>.error.type|message|status}}. Parsing and resolution are pure and deterministic: the automation
 // workflow resolves them itself.
+import { TemplateResolutionError, TemplateSyntaxError } from './errors';
 
 const TEMPLATE = /\{\{([^{}]*)\}\}/g;
 const FIELD = '[A-Za-z0-9_$-]+';
@@ -22,16 +23,6 @@ export interface TemplatePart {
   /** The dotted path inside the braces. */
   path: string;
   ref: Reference;
-}
-
-export class TemplateSyntaxError extends Error {
-  constructor(
-    readonly template: string,
-    reason: string,
-  ) {
-    super(`${template}: ${reason}`);
-    this.name = 'TemplateSyntaxError';
-  }
 }
 
 export function parseReference(path: string, source: string): Reference {
@@ -73,16 +64,6 @@ export interface TemplateContext {
 export type StepOutput =
   | { status: number; body: Record<string, unknown>; attempts: number }
   | { error: { type: string; message: string; status?: number } };
-
-export class TemplateResolutionError extends Error {
-  constructor(
-    readonly path: string,
-    reason: string,
-  ) {
-    super(`{{${path}}} ${reason}`);
-    this.name = 'TemplateResolutionError';
-  }
-}
 
 export function lookup(ref: Reference, path: string, ctx: TemplateContext): unknown {
   let value: unknown;

@@ -1,0 +1,38 @@
+// The `hookstep` command line: argument parsing with commander, then one command from ./commands, each resolving
+// to the exit code.
+import { Command, CommanderError } from 'commander';
+import { ConfigError, FlagError, InvalidInputError, VERSION } from '../contract';
+import { devCommand } from './commands/dev';
+import { runCommand } from './commands/run';
+import { schemaCommand } from './commands/schema';
+import { sendCommand } from './commands/send';
+import { workerCommand } from './commands/worker';
+import { EXIT } from './shared';
+
+function program(): Command {
+  const cli = new Command('hookstep')
+    .description('Durable webhook delivery steps on Temporal')
+    .version(VERSION)
+    .exitOverride()
+    .showHelpAfterError();
+  for (const define of [devCommand, workerCommand, sendCommand, runCommand, schemaCommand]) define(cli);
+  return cli;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await program().parseAsync(argv);
+    return Number(process.exitCode ?? EXIT.ok);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here too, with exit code 0.
+      return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
+    }
+    if (err instanceof InvalidInputError || err instanceof FlagError || err instanceof ConfigError) {
+      console.error(err.message.replace(/; /g, '\n  '));
+      return EXIT.badInput;
+    }
+    console.error(err instanceof Error ? err.message : String(err));
+    return EXIT.failed;
+  }
+}

@@ -1,0 +1,33 @@
+// Every default hookstep applies, in one place: where Temporal is, what a step does when a field is left out, and how
+// large an input may be. Entry points, workflows and activities read these; none repeats a literal.
+
+/** Where the worker and the clients find each other. */
+export const DEFAULT_TASK_QUEUE = 'webhooks';
+export const DEFAULT_NAMESPACE = 'default';
+export const DEFAULT_TEMPORAL_ADDRESS = 'localhost:7233';
+
+/** `hookstep dev`: the frontend port (the Web UI is on port + 1000) and where state survives a restart. */
+export const DEV_SERVER_PORT = 7233;
+export const DEV_UI_PORT_OFFSET = 1000;
+export const DEV_STATE_DIR = '.hookstep';
+export const DEV_DB_FILE = `${DEV_STATE_DIR}/temporal.db`;
+
+/** Deliveries in flight per worker: they wait on the network, not the CPU. */
+export const DEFAULT_MAX_CONCURRENT_DELIVERIES = 1000;
+
+/** A step's fields when left out. */
+export const DEFAULT_METHOD = 'POST';
+export const DEFAULT_TIMEOUT = '60s';
+export const DEFAULT_RETRY = {
+  initialInterval: '5s',
+  backoffCoefficient: 2,
+  maximumInterval: '1h',
+  maximumAttempts: 10,
+} as const;
+
+/** Limits of a step. */
+export const MAX_HEADERS = 64;
+export const MAX_BODY_BYTES = 256 * 1024;
+export const MAX_URL_LENGTH = 8 * 1024;
+export const MAX_TIMEOUT_MS = 15 * 60_000;
+export const MAX_STEPS = 100;

@@ -1,0 +1,19 @@
+// The contract: schemas and their types, defaults, failure types, errors, templates and message definitions. Pure:
+// no worker, no HTTP client, no I/O, so any process may import it.
+export * from './defaults';
+export * from './display';
+export * from './duration';
+export * from './errors';
+export * from './failures';
+export * from './headers';
+export * from './limits';
+export * from './messages';
+export * from './render';
+export * from './retry';
+export * from './templates';
+export * from './version';
+export * from './schemas/automation';
+export * from './schemas/duration';
+export * from './schemas/issues';
+export * from './schemas/jsonSchema';
+export * from './schemas/step';

@@ -1,0 +1,74 @@
+// The layers are kept by lint: an import that runs back up fails `npm run lint`. Probe files are written into each
+// layer's folder, linted in one run of the project's own ESLint (a process of its own, as `npm run lint` is), and
+// removed.
+import { execFileSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+const PROBES: [what: string, file: string, code: string, rule: string | null][] = [
+  ['the contract importing the worker', 'src/contract', "export { createWorker } from '../worker';", 'paths'],
+  [
+    'the contract importing an activity',
+    'src/contract',
+    "export { deliver } from '../../activities/deliver';",
+    'paths',
+  ],
+  ['a workflow importing the client', 'workflows', "export { startSendWebhook } from '../src/client';", 'paths'],
+  [
+    'an activity importing a workflow',
+    'activities',
+    "export { sendWebhook } from '../workflows/sendWebhook';",
+    'paths',
+  ],
+  ['the client importing the worker', 'src/client', "export { createWorker } from '../worker';", 'paths'],
+  ['the worker importing the CLI', 'src/worker', "export { main } from '../cli/main';", 'paths'],
+  ['the contract importing undici', 'src/contract', "export { request } from 'undici';", 'imports'],
+  ['the contract importing node:fs', 'src/contract', "export { readFileSync } from 'node:fs';", 'imports'],
+  ['the client importing @temporalio/worker', 'src/client', "export { Worker } from '@temporalio/worker';", 'imports'],
+  ['a workflow importing activity code', 'workflows', "export { createActivities } from '../activities';", 'imports'],
+  ['a workflow importing node:crypto', 'workflows', "export { randomUUID } from 'node:crypto';", 'imports'],
+  ['a workflow importing activity types', 'workflows', "export type { Activities } from '../activities';", null],
+  ['the client importing the contract', 'src/client', "export { FailureType } from '../contract';", null],
+  ['the worker importing activities', 'src/worker', "export { createActivities } from '../../activities';", null],
+];
+const RULES = { paths: 'import-x/no-restricted-paths', imports: 'no-restricted-imports' };
+
+let found: Map<string, string[]>;
+
+beforeAll(() => {
+  const files = PROBES.map(([, dir, code], i) => {
+    const file = join(root, dir, `lintProbe${i}.ts`);
+    writeFileSync(file, `${code}\n`);
+    return file;
+  });
+  try {
+    const out = execFileSync(
+      process.execPath,
+      [join(root, 'node_modules/eslint/bin/eslint.js'), '-f', 'json', ...files],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      },
+    ).toString();
+    found = parse(out);
+  } catch (err) {
+    // ESLint exits 1 when it reports errors, which is what the probes are for.
+    found = parse((err as { stdout: string }).stdout);
+  } finally {
+    for (const file of files) rmSync(file, { force: true });
+  }
+}, 120_000);
+
+function parse(json: string): Map<string, string[]> {
+  const results = JSON.parse(json) as { filePath: string; messages: { ruleId: string | null; message: string }[] }[];
+  return new Map(results.map((r) => [r.filePath, r.messages.map((m) => m.ruleId ?? m.message)]));
+}
+
+test.each(PROBES.map((p, i) => [...p, i] as const))('%s: %s', (_what, dir, _code, rule, i) => {
+  const rules = found.get(join(root, dir, `lintProbe${i}.ts`));
+  if (rule === null) expect(rules).toEqual([]);
+  else expect(rules).toContain(RULES[rule as keyof typeof RULES]);
+});
