@@ -10,6 +10,7 @@ export * from './limits';
 export * from './messages';
 export * from './render';
 export * from './retry';
+export * from './searchAttributes';
 export * from './templates';
 export * from './version';
 export * from './schemas/automation';

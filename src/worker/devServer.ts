@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, join, delimiter } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_NAMESPACE, DEV_UI_PORT_OFFSET } from '../contract';
+import { DEFAULT_NAMESPACE, DEV_UI_PORT_OFFSET, SEARCH_ATTRIBUTES } from '../contract';
 
 /** TEMPORAL_CLI_PATH, then `temporal` on PATH, then $(go env GOPATH)/bin; undefined when none is there. */
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -73,6 +73,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       uiPort: options.uiPort,
       dbFilename: options.dbFilename,
       namespace: options.namespace ?? DEFAULT_NAMESPACE,
+      // hookstep's search attributes exist from the start, so runs can set them and operators list by them.
+      searchAttributes: [...SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: options.logLevel ?? 'warn' },
       extraArgs: Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(([k, v]) => [
         '--dynamic-config-value',
