@@ -17,6 +17,8 @@ const WORKER_ONLY = ['@temporalio/worker', '@temporalio/testing'];
 const NOT_IN_CONTRACT = 'The contract is the ground floor: pure, with no runtime, client, HTTP or I/O.';
 const NOT_FOR_CLIENTS = 'Client code loads no worker runtime or HTTP client: that is `hookstep/worker`.';
 const DETERMINISTIC = 'Workflow code must be deterministic: do I/O in activities/.';
+const NO_SCHEMAS_IN_SANDBOX =
+  'Workflows carry no schema library: import the pure contract module you need, and schema types with `import type`.';
 
 /** Folders above a layer, which it may not import. */
 const ABOVE = {
@@ -108,6 +110,8 @@ export default tseslint.config(
           paths: [
             ...restrict([...builtins, 'undici'], DETERMINISTIC),
             ...restrict([...WORKER_ONLY, '@temporalio/client', '@temporalio/activity'], DETERMINISTIC),
+            { name: 'zod', message: NO_SCHEMAS_IN_SANDBOX },
+            { name: '../src/contract', message: NO_SCHEMAS_IN_SANDBOX, allowTypeImports: true },
             {
               name: '../activities',
               message: 'Import only activity types: `import type ... from "../activities"`.',
@@ -116,6 +120,7 @@ export default tseslint.config(
           ],
           patterns: [
             { group: ['undici/*'], message: DETERMINISTIC },
+            { group: ['../src/contract/schemas/*'], message: NO_SCHEMAS_IN_SANDBOX, allowTypeImports: true },
             {
               group: ['../activities/*'],
               message: 'Import only activity types: `import type ... from "../activities"`.',

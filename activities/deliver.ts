@@ -9,12 +9,10 @@ import { readCapped, snippet, typeResponse } from './response';
 import { parseRetryAfter } from './retryAfter';
 
 export interface DeliveryInput {
-  /** Already parsed by StepSchema in the workflow. */
+  /** Already parsed by StepSchema. */
   step: Step;
   /** Sent as webhook-id: the same on every attempt of one step run. */
   webhookId: string;
-  /** The automation this step belongs to: told when a retry starts, so its progress shows the attempt. */
-  parentWorkflowId?: string;
 }
 
 export interface DeliveryResult {

@@ -2,7 +2,6 @@
 // changed at a time, each on a fresh dev server and worker, reported as after/before ratios from this one run.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
 import { endToEnd, startTemporal, withWorkers, type Bench } from './figures';
 import { spread } from './stats';
 
@@ -12,8 +11,6 @@ export interface Lever {
   dynamicConfig?: Record<string, string | number | boolean>;
   /** Worker.create options on top of hookstep's. */
   workerOptions?: Record<string, unknown>;
-  /** bundleWorkflowCode's preloadModules instead of hookstep's PRELOADED_WORKFLOW_MODULES. */
-  preloadModules?: string[];
 }
 
 export const LEVERS: Lever[] = [
@@ -39,7 +36,6 @@ export const LEVERS: Lever[] = [
     workerOptions: { maxConcurrentWorkflowTaskExecutions: 100, maxConcurrentWorkflowTaskPolls: 50 },
   },
   { name: 'worker: reuseV8Context off', workerOptions: { reuseV8Context: false } },
-  { name: 'worker: no preloaded modules (zod rebuilt per run)', preloadModules: [] },
 ];
 
 export async function runLevers(full: Bench, out: string): Promise<void> {
@@ -55,11 +51,7 @@ export async function runLevers(full: Bench, out: string): Promise<void> {
   const results: { lever: string; rate: number[]; singleP50: number[]; cpu: unknown[] }[] = [];
   for (const lever of LEVERS) {
     bench.log(`lever: ${lever.name}`);
-    let bundlePath = bench.bundlePath;
-    if (lever.preloadModules) {
-      bundlePath = `${bench.bundlePath}.preload.js`;
-      writeFileSync(bundlePath, (await bundleWorkflows(QUIET_LOGGER, lever.preloadModules)).code);
-    }
+    const bundlePath = bench.bundlePath;
     const temporal = await startTemporal('memory', lever.dynamicConfig);
     try {
       const setup = { workerOptions: lever.workerOptions, bundlePath };

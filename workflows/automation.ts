@@ -1,19 +1,20 @@
 // An automation: steps in order, each sendWebhook step a child workflow of its own (so it is its own run in the
 // Web UI), templates resolved here from the trigger and earlier outputs, delays as durable timers.
-import { ApplicationFailure, ChildWorkflowFailure, executeChild, workflowInfo } from '@temporalio/workflow';
 import {
-  FailureType,
-  TemplateResolutionError,
-  deliveryFacts,
-  resolveStep,
-  summarizeFailure,
-  toMs,
-  validateAutomation,
-  type Automation,
-  type AutomationInput,
-  type AutomationResult,
-  type SendWebhookAction,
-} from '../src/contract';
+  ActivityFailure,
+  ApplicationFailure,
+  ChildWorkflowFailure,
+  executeChild,
+  proxyLocalActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { toMs } from '../src/contract/duration';
+import { TemplateResolutionError } from '../src/contract/errors';
+import { FailureType, deliveryFacts, summarizeFailure } from '../src/contract/failures';
+import type { AutomationResult } from '../src/contract/messages';
+import { resolveStep } from '../src/contract/render';
+import type { Automation, AutomationInput, SendWebhookAction } from '../src/contract/schemas/automation';
 import { Progress } from './progress';
 import { sendWebhook } from './sendWebhook';
 import { failVisibly } from './visible';
@@ -23,7 +24,7 @@ const MAX_PARENT_ID_CHARS = 900;
 
 export async function automation(input: AutomationInput): Promise<AutomationResult> {
   return failVisibly(FailureType.InvalidAutomation, 'automation', async () => {
-    const definition = parseAutomation(input);
+    const definition = await parseAutomation(input);
     const progress = new Progress(definition);
     for (const [i, step] of definition.steps.entries()) {
       if (step.type === 'delay') {
@@ -47,16 +48,24 @@ export async function automation(input: AutomationInput): Promise<AutomationResu
   });
 }
 
-/** Validates at the workflow boundary; an invalid definition fails the run at once, listing every issue. */
-function parseAutomation(input: unknown): Automation {
-  const validation = validateAutomation(input);
-  if (validation.ok) return validation.automation;
-  throw ApplicationFailure.create({
-    type: FailureType.InvalidAutomation,
-    message: `invalid automation: ${validation.issues.join('; ')}`,
-    nonRetryable: true,
-    details: [{ issues: validation.issues }],
-  });
+const { checkAutomation } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3 },
+});
+
+/**
+ * Validated by a local activity, outside the sandbox; an invalid definition fails the run at once with
+ * InvalidAutomation listing every issue, the failure of the run itself.
+ */
+async function parseAutomation(input: AutomationInput): Promise<Automation> {
+  try {
+    return await checkAutomation(input);
+  } catch (err) {
+    if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) {
+      if (err.cause.type === FailureType.InvalidAutomation) throw err.cause;
+    }
+    throw err;
+  }
 }
 
 /** Runs one sendWebhook step as a child workflow; returns its failure, already recorded, when it failed. */

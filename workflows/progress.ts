@@ -1,7 +1,9 @@
 // An automation's progress as the `progress` query shows it: each step's state, attempts, timer and child run, and
 // the outputs so far. Kept apart from the loop that drives the steps, which only tells it what happened.
 import { setHandler, sleep } from '@temporalio/workflow';
-import { progressQuery, stepAttemptSignal, type Automation, type StepOutput, type StepProgress } from '../src/contract';
+import { progressQuery, stepAttemptSignal, type StepProgress } from '../src/contract/messages';
+import type { Automation } from '../src/contract/schemas/automation';
+import type { StepOutput } from '../src/contract/templates';
 
 export class Progress {
   readonly steps: StepProgress[];

@@ -1,19 +1,22 @@
-// The "Send a webhook" step: validate, wait any delay on a durable timer, then one activity under the step's retry
-// policy. Deterministic: all I/O happens in the deliverWebhook activity.
-import { ApplicationFailure, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { Activities } from '../activities';
+// The "Send a webhook" step. The first attempt runs as a local activity, in the workflow task that starts the run,
+// so a step a receiver accepts at once costs one workflow task and no activity dispatch. A failed first attempt
+// falls back to a regular activity under the step's retry policy, so every later attempt, its pending state and its
+// heartbeats show in the Web UI. Validation happens in those activities: the workflow carries no schema library.
 import {
-  FailureType,
-  checkStep,
-  displayUrl,
-  resolveRetry,
-  summaryLine,
-  toMs,
-  toRetryPolicy,
-  type SendWebhookResult,
-  type Step,
-  type StepInput,
-} from '../src/contract';
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  TemporalFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { Activities, DeliveryCall, DeliveryResult } from '../activities';
+import { FailureType } from '../src/contract/failures';
+import { attemptTimeoutMs, hasDelay, stepSummary } from '../src/contract/plan';
+import { resolveRetry, retryAfterFirst } from '../src/contract/retry';
+import type { SendWebhookResult, StepInput } from '../src/contract/schemas/step';
 import { failVisibly } from './visible';
 
 /** A worker that dies mid-delivery is noticed after this long, not after the whole step timeout. */
@@ -22,43 +25,95 @@ export const HEARTBEAT_TIMEOUT_MS = 5_000;
 const REPORT_MARGIN_MS = 10_000;
 const HEADER_SAFE = /^[\x21-\x7e]{1,256}$/;
 
+const { checkStep } = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '1 minute',
+  retry: { maximumAttempts: 3 },
+});
+
 export async function sendWebhook(input: StepInput): Promise<SendWebhookResult> {
   return failVisibly(FailureType.InvalidStep, 'step', async () => {
-    const step = parseStep(input, 'step');
-    if (step.delay) await sleep(toMs(step.delay), { summary: `delay before ${summaryOf(step)}` });
-    return deliverStep(step);
+    const info = workflowInfo();
+    const started = Date.now();
+    // One key per step run, so receivers can drop duplicates: the workflow ID when it fits in a header.
+    const defaultWebhookId = HEADER_SAFE.test(info.workflowId) ? info.workflowId : info.runId;
+    const call: DeliveryCall = { step: input, defaultWebhookId, parentWorkflowId: info.parent?.workflowId };
+    if (hasDelay(input)) {
+      const { delayMs } = await asRunFailure(checkStep(input));
+      await sleep(delayMs, { summary: `delay before ${stepSummary(input)}` });
+    }
+    const result = await asRunFailure(deliverWithRetries(call));
+    return { status: result.status, body: result.body, attempts: result.attempt, durationMs: Date.now() - started };
   });
 }
 
-function summaryOf(step: Step): string {
-  return summaryLine(`${step.method} ${displayUrl(step.url)}`);
+/** Attempt 1 as a local activity; on a retryable failure, the backoff on a timer and the rest as a regular one. */
+async function deliverWithRetries(call: DeliveryCall): Promise<DeliveryResult> {
+  const timeoutMs = attemptTimeoutMs(call.step) + REPORT_MARGIN_MS;
+  const first = proxyLocalActivities<Activities>({
+    startToCloseTimeout: timeoutMs,
+    retry: { maximumAttempts: 1 },
+    summary: `attempt 1: ${summaryOf(call.step)}`,
+  });
+  try {
+    return await first.deliverWebhook(call);
+  } catch (err) {
+    // Attempt 1 ran, so the step parsed: its retry policy and summary can be read without a schema.
+    const after = retryable(err) ? retryAfterFirst(resolveRetry(call.step)) : undefined;
+    if (!after) throw err;
+    const summary = stepSummary(call.step);
+    const waitMs = retryAfterMs(err) ?? after.firstBackoffMs;
+    await sleep(waitMs, { summary: `backoff before attempt 2 of ${summary}` });
+    const rest = proxyActivities<Activities>({
+      startToCloseTimeout: timeoutMs,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+      retry: after.rest,
+      summary,
+    });
+    return rest.deliverWebhook({ ...call, attemptsBefore: 1 });
+  }
 }
 
-/** Parses a step at the workflow boundary; bad input fails the run at once, naming the field. */
-export function parseStep(input: unknown, label: string): Step {
-  const check = checkStep(input, label);
-  if (check.ok) return check.step;
-  const { issues } = check;
-  throw ApplicationFailure.create({
-    type: FailureType.InvalidStep,
-    message: `invalid step: ${issues.join('; ')}`,
-    nonRetryable: true,
-    details: [{ issues }],
-  });
+/**
+ * The run fails with the delivery's own failure: its type, message and details, so the run's failure reads
+ * "POST … got HTTP 404 on attempt 1; not retried (4xx)" in the list and the page header. A local attempt's failure
+ * is that failure itself; a regular activity's is wrapped in an ActivityFailure, which is kept as the cause.
+ */
+async function asRunFailure<T>(attempt: Promise<T>): Promise<T> {
+  try {
+    return await attempt;
+  } catch (err) {
+    if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)) throw err;
+    const { type, message, details } = err.cause;
+    throw ApplicationFailure.create({
+      type: type ?? undefined,
+      message,
+      details: details ?? undefined,
+      nonRetryable: true,
+      cause: err,
+    });
+  }
 }
 
-async function deliverStep(step: Step): Promise<SendWebhookResult> {
-  const info = workflowInfo();
-  const retry = resolveRetry(step);
-  const { deliverWebhook } = proxyActivities<Activities>({
-    startToCloseTimeout: toMs(step.timeout) + REPORT_MARGIN_MS,
-    heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
-    retry: toRetryPolicy(retry),
-    summary: summaryOf(step),
-  });
-  // One key per step run, so receivers can drop duplicates: the workflow ID when it fits in a header.
-  const webhookId = step.idempotencyKey ?? (HEADER_SAFE.test(info.workflowId) ? info.workflowId : info.runId);
-  const started = Date.now();
-  const result = await deliverWebhook({ step, webhookId, parentWorkflowId: info.parent?.workflowId });
-  return { status: result.status, body: result.body, attempts: result.attempt, durationMs: Date.now() - started };
+/** Whether the step may try again after attempt 1: anything but a non-retryable failure or a cancellation. */
+function retryable(err: unknown): boolean {
+  const failure = err instanceof ActivityFailure ? err.cause : err;
+  if (failure instanceof ApplicationFailure) return !failure.nonRetryable;
+  return err instanceof TemporalFailure && !(failure instanceof CancelledFailure);
+}
+
+/** A receiver's Retry-After on attempt 1, as the activity recorded it in the failure's details. */
+function retryAfterMs(err: unknown): number | undefined {
+  const failure = err instanceof ActivityFailure ? err.cause : err;
+  const details = failure instanceof ApplicationFailure ? failure.details : undefined;
+  const ms = (details?.[0] as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof ms === 'number' ? ms : undefined;
+}
+
+function summaryOf(step: StepInput): string {
+  // The summary is set before the step is known to be valid; a URL that does not parse is named as such.
+  try {
+    return stepSummary(step);
+  } catch {
+    return 'an invalid step';
+  }
 }

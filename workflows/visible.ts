@@ -2,7 +2,7 @@
 // workflow task instead, and Temporal retries that forever with the run showing Running: so whatever input handling
 // throws (a bug, a stack overflow, an option the SDK refuses) fails the run, non-retryable, with its type.
 import { ApplicationFailure, TemporalFailure } from '@temporalio/workflow';
-import { ISSUE_CHARS } from '../src/contract';
+import { ISSUE_CHARS } from '../src/contract/limits';
 
 export async function failVisibly<T>(type: string, label: string, run: () => Promise<T>): Promise<T> {
   try {

@@ -8,6 +8,7 @@ export * from './failures';
 export * from './headers';
 export * from './limits';
 export * from './messages';
+export * from './plan';
 export * from './render';
 export * from './retry';
 export * from './searchAttributes';

@@ -39,3 +39,21 @@ export function toRetryPolicy(retry: ResolvedRetry): RetryPolicy {
     ],
   };
 }
+
+/**
+ * The step's attempts after the first, when the first ran on its own (as a local activity): the workflow waits the
+ * first backoff (or the receiver's Retry-After) on a timer, then hands the rest to Temporal, whose attempt 1 is the
+ * step's attempt 2. Backoff continues where the first attempt left it. Undefined when no attempt is left.
+ */
+export function retryAfterFirst(retry: ResolvedRetry): { firstBackoffMs: number; rest: RetryPolicy } | undefined {
+  if (retry.maximumAttempts <= 1) return undefined;
+  const ceiling = Math.max(retry.maximumIntervalMs, retry.initialIntervalMs);
+  return {
+    firstBackoffMs: retry.initialIntervalMs,
+    rest: toRetryPolicy({
+      ...retry,
+      initialIntervalMs: Math.round(Math.min(retry.initialIntervalMs * retry.backoffCoefficient, ceiling)),
+      maximumAttempts: retry.maximumAttempts - 1,
+    }),
+  };
+}

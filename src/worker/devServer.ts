@@ -42,11 +42,17 @@ export interface DevServerOptions {
  * - Eager activity dispatch: the delivery activity comes back with the workflow task's completion, so it starts
  *   without a trip through matching (the server's default is off).
  * - The CLI refreshes the search-attribute cache on every read so new attributes show at once; hookstep registers
- *   none, and the refresh costs a persistence read per workflow.
+ *   its own at start-up, and the refresh costs a persistence read per workflow.
+ * - The history service loads new transfer tasks (a workflow task to dispatch) at most 20 times a second per shard
+ *   by default, and the dev server has one shard: a run waits up to 50 ms per workflow task for its turn, which is
+ *   the ~100 ms one-at-a-time floor every SDK saw (Go included). A production server spreads runs over hundreds of
+ *   shards, so it rarely waits; here the limit is raised. The timer queue (delays, backoff) has the same limit.
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string | number | boolean>> = {
   'system.enableActivityEagerExecution': true,
   'system.forceSearchAttributesCacheRefreshOnRead': false,
+  'history.transferProcessorMaxPollRPS': 1000,
+  'history.timerProcessorMaxPollRPS': 1000,
 };
 
 export interface DevServer {

@@ -5,7 +5,7 @@ import { createActivities } from '../../activities';
 import { DestinationPolicy, type Cidr } from '../../activities/destination';
 import { createAgent } from '../../activities/http';
 import { DEFAULT_MAX_CONCURRENT_DELIVERIES, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../contract';
-import { PRELOADED_WORKFLOW_MODULES, WORKFLOWS_PATH } from './bundle';
+import { WORKFLOWS_PATH } from './bundle';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -37,11 +37,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     activities: createActivities({ agent }),
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
-      : {
-          workflowsPath: WORKFLOWS_PATH,
-          bundlerOptions: { preloadModules: PRELOADED_WORKFLOW_MODULES },
-        }),
+      : { workflowsPath: WORKFLOWS_PATH }),
+    // A delivery's first attempt is a local activity and the rest regular ones: both kinds share the bound.
     maxConcurrentActivityTaskExecutions: options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES,
+    maxConcurrentLocalActivityExecutions: options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES,
     ...options.workerOptions,
   });
   return {

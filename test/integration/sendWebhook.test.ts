@@ -1,10 +1,12 @@
 // The sendWebhook workflow end to end: real dev server, real worker and activities, real receivers on 127.0.0.1.
+import { execFileSync } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
+import { findTemporalCli } from '../../src/worker';
 import { FailureType, type DeliveryFailureDetails } from '../../src/contract';
 import { sendWebhook, startSendWebhook } from '../../src/client';
 import { expectFailure } from '../helpers/failures';
 import { json } from '../helpers/receiver';
-import { startWorker, uniqueQueue, useHarness } from '../helpers/temporal';
+import { startWorker, temporalAddress, uniqueQueue, useHarness } from '../helpers/temporal';
 
 const harness = useHarness('send');
 const { taskQueue, receiver } = harness;
@@ -48,7 +50,8 @@ test('404: fails once with HttpClientError, receiver hit exactly once', async ()
   const r = await receiver((_req, res) => json(res, 404, { error: 'no such hook' }));
   const handle = await startSendWebhook(harness.client(), { url: `${r.url}/hooks`, retry: fast }, { taskQueue });
   const { links, failure } = await expectFailure(handle.result());
-  expect(links).toEqual(['WorkflowFailedError', 'ActivityFailure', 'ApplicationFailure']);
+  // Attempt 1 is a local activity: its failure is the run's own, with no ActivityFailure between.
+  expect(links).toEqual(['WorkflowFailedError', 'ApplicationFailure']);
   expect(failure.type).toBe(FailureType.HttpClientError);
   expect(failure.nonRetryable).toBe(true);
   expect(failure.message).toBe(`POST ${r.url}/hooks got HTTP 404 on attempt 1; not retried (4xx)`);
@@ -76,7 +79,9 @@ test('a receiver slower than the timeout → Timeout, retried', async () => {
     { url: r.url, timeout: '300ms', retry: { ...fast, maximumAttempts: 2 } },
     { taskQueue },
   );
-  const { failure } = await expectFailure(handle.result());
+  const { links, failure } = await expectFailure(handle.result());
+  // Attempt 2 ran as a regular activity: the run's failure is the delivery's, the ActivityFailure kept as its cause.
+  expect(links).toEqual(['WorkflowFailedError', 'ApplicationFailure', 'ActivityFailure', 'ApplicationFailure']);
   expect(failure.type).toBe(FailureType.Timeout);
   expect(failure.nonRetryable).toBe(false);
   expect((failure.details?.[0] as DeliveryFailureDetails).attempt).toBe(2);
@@ -131,3 +136,44 @@ test('a loopback destination without the allowlist → DestinationBlocked, recei
     await strict.stop();
   }
 });
+
+test('every attempt of a failing step shows in temporal workflow describe and show', async () => {
+  let release: (() => void) | undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const r = await receiver(async (_req, res, i) => {
+    if (i === 2) await held; // attempt 3 waits until describe has looked at it
+    json(res, 500, { error: `busy ${i + 1}` });
+  });
+  const handle = await startSendWebhook(
+    harness.client(),
+    { url: r.url, retry: { initialInterval: '50ms', maximumInterval: '50ms', maximumAttempts: 3 } },
+    { taskQueue },
+  );
+  await r.waitFor(3);
+  const described = JSON.parse(temporalCli(['workflow', 'describe', '--workflow-id', handle.workflowId])) as {
+    pendingActivities: {
+      attempt: number;
+      heartbeatDetails?: { payloads: unknown[] };
+      lastFailure?: { message: string };
+    }[];
+  };
+  const [pending] = described.pendingActivities;
+  // Temporal counts the regular activity's own attempts; the step's attempt is in the heartbeat and the messages.
+  expect(pending.attempt).toBe(2);
+  expect(pending.lastFailure?.message).toContain('got HTTP 500 on attempt 2; will retry');
+  expect(JSON.stringify(pending.heartbeatDetails)).toContain('"attempt":3');
+  release!();
+  await expectFailure(handle.result());
+  const shown = temporalCli(['workflow', 'show', '--workflow-id', handle.workflowId]);
+  const { events } = JSON.parse(shown) as { events: { userMetadata?: { summary?: { data: string } } }[] };
+  const summaries = events.flatMap((e) => (e.userMetadata?.summary ? [atob(e.userMetadata.summary.data)] : []));
+  expect(shown).toContain('got HTTP 500 on attempt 1; will retry'); // the local attempt's marker
+  expect(summaries).toContain(`"backoff before attempt 2 of POST ${r.url}/"`); // the timer
+  expect(shown).toContain('got HTTP 500 on attempt 3; giving up after 3 attempts'); // the activity's last failure
+});
+
+function temporalCli(args: string[]): string {
+  return execFileSync(findTemporalCli()!, [...args, '--address', temporalAddress(), '--output', 'json'], {
+    encoding: 'utf8',
+  });
+}

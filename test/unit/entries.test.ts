@@ -33,6 +33,13 @@ test('hookstep/worker loads the worker runtime and undici', () => {
   expect(loaded).toEqual(expect.arrayContaining(['@temporalio/worker', 'undici']));
 });
 
+test('the workflow bundle carries no schema library: steps are validated in activities, outside the sandbox', () => {
+  const bundle = readFileSync(process.env.HOOKSTEP_TEST_WORKFLOW_BUNDLE!, 'utf8');
+  expect(bundle).toContain('workflows/sendWebhook.ts');
+  expect(bundle).not.toContain('node_modules/zod');
+  expect(bundle).not.toContain('contract/schemas/');
+});
+
 test('package.json maps each entry to the file tsc builds from it', () => {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     main: string;

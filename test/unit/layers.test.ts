@@ -30,6 +30,20 @@ const PROBES: [what: string, file: string, code: string, rule: string | null][] 
   ['a workflow importing activity code', 'workflows', "export { createActivities } from '../activities';", 'imports'],
   ['a workflow importing node:crypto', 'workflows', "export { randomUUID } from 'node:crypto';", 'imports'],
   ['a workflow importing activity types', 'workflows', "export type { Activities } from '../activities';", null],
+  [
+    'a workflow importing a schema',
+    'workflows',
+    "export { StepSchema } from '../src/contract/schemas/step';",
+    'imports',
+  ],
+  ['a workflow importing the contract index', 'workflows', "export { FailureType } from '../src/contract';", 'imports'],
+  [
+    'a workflow importing a schema type',
+    'workflows',
+    "export type { Step } from '../src/contract/schemas/step';",
+    null,
+  ],
+  ['a workflow importing a pure module', 'workflows', "export { toMs } from '../src/contract/duration';", null],
   ['the client importing the contract', 'src/client', "export { FailureType } from '../contract';", null],
   ['the worker importing activities', 'src/worker', "export { createActivities } from '../../activities';", null],
 ];
