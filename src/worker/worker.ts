@@ -35,9 +35,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     namespace: options.namespace ?? DEFAULT_NAMESPACE,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: createActivities({ agent }),
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // A delivery's first attempt is a local activity and the rest regular ones: both kinds share the bound.
     maxConcurrentActivityTaskExecutions: options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES,
     maxConcurrentLocalActivityExecutions: options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES,
