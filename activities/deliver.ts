@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { request, type Dispatcher } from 'undici';
 import { DestinationBlockedError, displayUrl, resolveRetry, toMs, type Step } from '../src/contract';
 import { toFailure, type Outcome } from './outcomes';
+import { deadline } from './deadline';
 import { buildRequest } from './request';
 import { readCapped, snippet, typeResponse } from './response';
 import { parseRetryAfter } from './retryAfter';
@@ -38,8 +39,7 @@ export async function deliver(input: DeliveryInput, options: DeliverOptions): Pr
   const timeoutMs = toMs(step.timeout);
   const retry = resolveRetry(step);
   const req = buildRequest(step, input.webhookId, Date.now());
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = options.signal ? AbortSignal.any([deadline, options.signal]) : deadline;
+  const attempt = deadline(timeoutMs, options.signal);
   const started = performance.now();
 
   let outcome: Outcome;
@@ -49,32 +49,19 @@ export async function deliver(input: DeliveryInput, options: DeliverOptions): Pr
       method: req.method,
       headers: req.headers,
       body: req.body,
-      signal,
+      signal: attempt.signal,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const { text, truncated } = await readCapped(res.body);
-    const status = res.statusCode;
-    if (status >= 200 && status < 300) {
-      const typed =
-        truncated && step.response?.fields
-          ? { ok: false as const, reason: 'the body exceeds 1 MiB' }
-          : typeResponse(text, step.response?.fields);
-      if (typed.ok) return { status, body: typed.body, attempt: options.attempt };
-      outcome = { kind: 'invalid-response', status, reason: typed.reason, bodySnippet: snippet(text) };
-    } else {
-      const retryAfter = res.headers['retry-after'];
-      outcome = {
-        kind: 'status',
-        status,
-        retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now()),
-        bodySnippet: snippet(text),
-      };
-    }
+    const answered = await answerOf(res, step, options.attempt);
+    if ('result' in answered) return answered.result;
+    outcome = answered.outcome;
   } catch (err) {
     // Temporal cancelled the attempt: let the SDK report the cancellation, not a delivery failure.
     if (options.signal?.aborted) throw options.signal.reason ?? err;
-    outcome = errorOutcome(err, deadline.aborted, timeoutMs);
+    outcome = errorOutcome(err, attempt.expired(), timeoutMs);
+  } finally {
+    attempt.clear();
   }
   throw toFailure(outcome, {
     method: req.method,
@@ -84,6 +71,33 @@ export async function deliver(input: DeliveryInput, options: DeliverOptions): Pr
     durationMs: performance.now() - started,
     maxRetryDelayMs: Math.max(retry.maximumIntervalMs, MAX_RETRY_AFTER_MS),
   });
+}
+
+/** A response read and judged: the typed result of a 2xx that matches the declaration, or the outcome to classify. */
+async function answerOf(
+  res: Dispatcher.ResponseData,
+  step: Step,
+  attempt: number,
+): Promise<{ result: DeliveryResult } | { outcome: Outcome }> {
+  const { text, truncated } = await readCapped(res.body);
+  const status = res.statusCode;
+  if (status >= 200 && status < 300) {
+    const typed =
+      truncated && step.response?.fields
+        ? { ok: false as const, reason: 'the body exceeds 1 MiB' }
+        : typeResponse(text, step.response?.fields);
+    if (typed.ok) return { result: { status, body: typed.body, attempt } };
+    return { outcome: { kind: 'invalid-response', status, reason: typed.reason, bodySnippet: snippet(text) } };
+  }
+  const retryAfter = res.headers['retry-after'];
+  return {
+    outcome: {
+      kind: 'status',
+      status,
+      retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now()),
+      bodySnippet: snippet(text),
+    },
+  };
 }
 
 /** Maps what undici or the socket threw to an outcome, by `code` as undici's docs advise (not instanceof). */

@@ -1,5 +1,5 @@
-// Starts the bench's own processes (receiver, workers) with `node --import tsx` and waits for their ready line.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Starts the bench's own processes (receiver, workers, the Go floor) and waits for their ready line.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { BenchWorkerConfig } from './worker';
 
@@ -9,12 +9,19 @@ export interface Child<T> {
   stop(): Promise<void>;
 }
 
-export async function startChild<T>(
+/** A TypeScript file of the bench, run with `node --import tsx`. */
+export function startChild<T>(script: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
+  return startProcess<T>(process.execPath, [...nodeArgs, '--import', 'tsx', join(__dirname, script)], env, script);
+}
+
+/** Any program that prints a `{"ready":true,...}` line on stdout once it serves. */
+export async function startProcess<T>(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
   script: string,
-  env: Record<string, string> = {},
-  nodeArgs: string[] = [],
 ): Promise<Child<T>> {
-  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', join(__dirname, script)], {
+  const child = spawn(command, args, {
     cwd: join(__dirname, '..'),
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -49,6 +56,8 @@ export interface Receiver extends Child<{ port: number }> {
   url: string;
   stats(): Promise<ReceiverStats>;
   reset(): Promise<void>;
+  /** Answers every request waiting on /hold. */
+  release(): Promise<void>;
 }
 
 export interface ReceiverStats {
@@ -57,6 +66,8 @@ export interface ReceiverStats {
   peakOpenSockets: number;
   openSockets: number;
   deliveredIds: number;
+  /** Requests to /hold not yet released. */
+  waiting: number;
 }
 
 export async function startReceiver(): Promise<Receiver> {
@@ -67,9 +78,35 @@ export async function startReceiver(): Promise<Receiver> {
     url,
     stats: async () => (await (await fetch(`${url}/__stats`)).json()) as ReceiverStats,
     reset: async () => void (await fetch(`${url}/__reset`, { method: 'POST' })).arrayBuffer(),
+    release: async () => void (await fetch(`${url}/__release`, { method: 'POST' })).arrayBuffer(),
   };
 }
 
 export function startWorker(config: BenchWorkerConfig, nodeArgs: string[] = []): Promise<Child<{ ready: true }>> {
   return startChild('worker.ts', { HOOKSTEP_BENCH_WORKER: JSON.stringify(config) }, nodeArgs);
+}
+
+const GO_FLOOR_DIR = join(__dirname, 'baselines', 'go-floor');
+
+/**
+ * Builds the Go floor once into `outDir` with the Go toolchain (modules from the Go module proxy); undefined, with
+ * the reason logged, when Go is not installed, so the bench reports the other figures without it.
+ */
+export function buildGoFloor(outDir: string, log: (m: string) => void): string | undefined {
+  const binary = join(outDir, 'go-floor');
+  try {
+    execFileSync('go', ['build', '-o', binary, '.'], {
+      cwd: GO_FLOOR_DIR,
+      env: { ...process.env, CGO_ENABLED: '0' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    return binary;
+  } catch (err) {
+    log(`  Go floor skipped: go build failed or Go is not installed (${(err as Error).message.split('\n')[0]})`);
+    return undefined;
+  }
+}
+
+export function startGoFloor(binary: string, address: string, taskQueue: string): Promise<Child<{ ready: true }>> {
+  return startProcess(binary, [], { TEMPORAL_ADDRESS: address, TASK_QUEUE: taskQueue }, 'go-floor');
 }

@@ -5,12 +5,13 @@ import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { Agent, request } from 'undici';
 import { deliver } from '../activities/deliver';
+import { parseStepOrFail } from '../activities/validate';
 import { DestinationPolicy, parseCidrList } from '../activities/destination';
 import { createAgent } from '../activities/http';
 import { startSendWebhook } from '../src/client';
 import { startDevServer, type DevServer } from '../src/worker';
-import { type StepInput, StepSchema } from '../src/contract';
-import { startWorker, type Child, type Receiver } from './children';
+import type { StepInput } from '../src/contract';
+import { startGoFloor, startWorker, type Child, type Receiver } from './children';
 import { childrenNamed, cpuMs, rssSampler } from './proc';
 import { closedLoop, percentile } from './stats';
 
@@ -25,6 +26,8 @@ export interface Sizes {
   slowRuns: number;
   slowMs: number;
   flakyRuns: number;
+  /** Figure 10: runs held in flight while the worker's memory is read. */
+  memCounts: number[];
 }
 
 export const FULL: Sizes = {
@@ -38,6 +41,7 @@ export const FULL: Sizes = {
   slowRuns: 1_000,
   slowMs: 2_000,
   flakyRuns: 1_000,
+  memCounts: [100, 500, 1_000],
 };
 
 /** Proves every figure still runs (CI); its numbers mean nothing. */
@@ -52,6 +56,7 @@ export const SMOKE: Sizes = {
   slowRuns: 20,
   slowMs: 500,
   flakyRuns: 20,
+  memCounts: [10, 20],
 };
 
 /** One number per repetition. `ratios` name another metric's key: the median of this over the median of that. */
@@ -70,6 +75,8 @@ export interface Bench {
   sizes: Sizes;
   receiver: Receiver;
   bundlePath: string;
+  /** The Go floor's binary, when Go could build it. */
+  goFloor?: string;
   /** Extra node flags for worker processes, e.g. --cpu-prof. */
   workerNodeArgs: string[];
   log(message: string): void;
@@ -154,14 +161,15 @@ export async function figure1(bench: Bench): Promise<Metric[]> {
 
 export async function figure2(bench: Bench): Promise<Metric[]> {
   const agent = createAgent({ policy: new DestinationPolicy(parseCidrList('127.0.0.0/8')) });
-  const step = StepSchema.parse(benchStep(`${bench.receiver.url}/ok`));
+  // What the activity does per attempt: parse the step as its caller wrote it, then deliver.
+  const input = benchStep(`${bench.receiver.url}/ok`);
   let n = 0;
   try {
     return await httpFigure(
       bench,
       2,
       'activity',
-      () => deliver({ step, webhookId: `bench-${n++}` }, { agent, attempt: 1 }),
+      () => deliver({ step: parseStepOrFail(input), webhookId: `bench-${n++}` }, { agent, attempt: 1 }),
       { rps: { 'of HTTP limit': 'http.rps' }, p50: { 'of HTTP limit': 'http.p50' } },
     );
   } finally {
@@ -201,7 +209,8 @@ export async function startTemporal(
   };
 }
 
-export type WorkerKind = 'hookstep' | 'naive';
+/** hookstep's worker; the naive TypeScript baseline (fetch, SDK defaults); the Go floor (net/http, Go SDK). */
+export type WorkerKind = 'hookstep' | 'naive' | 'go';
 
 export interface WorkerSetup {
   count?: number;
@@ -217,14 +226,23 @@ export async function withWorkers<T>(
   fn: (workers: Child<unknown>[]) => Promise<T>,
   { count = 1, workerOptions = {}, bundlePath = bench.bundlePath }: WorkerSetup = {},
 ): Promise<T> {
-  const config = {
-    kind,
-    address: temporal.server.address,
-    taskQueue: `bench-${kind}`,
-    bundlePath: kind === 'hookstep' ? bundlePath : undefined,
-    workerOptions,
+  const taskQueue = `bench-${kind}`;
+  const address = temporal.server.address;
+  const start = () => {
+    if (kind !== 'go') {
+      const config = {
+        kind,
+        address,
+        taskQueue,
+        bundlePath: kind === 'hookstep' ? bundlePath : undefined,
+        workerOptions,
+      };
+      return startWorker(config, bench.workerNodeArgs);
+    }
+    if (!bench.goFloor) throw new Error('the Go floor was not built (is Go installed?)');
+    return startGoFloor(bench.goFloor, address, taskQueue);
   };
-  const workers = await Promise.all(Array.from({ length: count }, () => startWorker(config, bench.workerNodeArgs)));
+  const workers = await Promise.all(Array.from({ length: count }, start));
   try {
     return await fn(workers);
   } finally {
@@ -235,14 +253,21 @@ export async function withWorkers<T>(
 let runSeq = 0;
 
 /** Starts one delivery of the given kind and receiver path; returns its handle. */
-function starter(bench: Bench, temporal: Temporal, kind: WorkerKind, path: string, step: Partial<StepInput> = {}) {
+export function starter(
+  bench: Bench,
+  temporal: Temporal,
+  kind: WorkerKind,
+  path: string,
+  step: Partial<StepInput> = {},
+) {
   const url = `${bench.receiver.url}${path}`;
   const run = `${Date.now().toString(36)}-${runSeq++}`;
   return (i: number): Promise<WorkflowHandle> => {
     const workflowId = `bench-${kind}-${run}-${i}`;
-    if (kind === 'naive') {
-      return temporal.client.workflow.start('naiveSendWebhook', {
-        taskQueue: 'bench-naive',
+    if (kind !== 'hookstep') {
+      // The baselines send the same body and query; they neither sign nor type the reply.
+      return temporal.client.workflow.start(kind === 'go' ? 'goSendWebhook' : 'naiveSendWebhook', {
+        taskQueue: `bench-${kind}`,
         workflowId,
         args: [`${url}${url.includes('?') ? '&' : '?'}eventType=order.created`, BODY],
       });
@@ -260,7 +285,10 @@ interface Burst {
   sustainedPerSecond: number;
   latencies: number[];
   results: unknown[];
+  /** % of one core per process over the burst. */
   cpu: Record<string, number>;
+  /** CPU milliseconds per process over the burst. */
+  cpuMs: Record<string, number>;
 }
 
 /** Starts `total` runs as fast as one client can (bounded in-flight starts) and waits for every result. */
@@ -299,7 +327,7 @@ async function burst(
     sustainedPerSecond: window > 0 ? (total - 1 - warm) / window : NaN,
     latencies,
     results: values,
-    cpu: cpu.stop(elapsedMs),
+    ...cpu.stop(elapsedMs),
   };
 }
 
@@ -310,11 +338,12 @@ function cpuMeter(bench: Bench, temporal: Temporal, workers: Child<unknown>[]) {
   const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
   const self = process.cpuUsage();
   return {
-    stop(elapsedMs: number): Record<string, number> {
+    stop(elapsedMs: number): { cpu: Record<string, number>; cpuMs: Record<string, number> } {
       const used = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid) - before[k]]));
       const mine = process.cpuUsage(self);
       used.client = (mine.user + mine.system) / 1000;
-      return Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, Math.round((ms / elapsedMs) * 100)]));
+      const cpu = Object.fromEntries(Object.entries(used).map(([k, ms]) => [k, Math.round((ms / elapsedMs) * 100)]));
+      return { cpu, cpuMs: used };
     },
   };
 }
@@ -352,9 +381,14 @@ export async function endToEnd(
   const p50: number[] = [];
   const p99: number[] = [];
   const after50: number[] = [];
+  const workerCpu: number[] = [];
+  const allCpu: number[] = [];
   const detail: Record<string, unknown>[] = [];
   for (let rep = 0; rep < sizes.reps; rep++) {
     const b = await burst(bench, temporal, workers, sizes.e2eRuns, start);
+    const cpu = cpuPerDelivery(b.cpuMs, sizes.e2eRuns);
+    workerCpu.push(cpu.workers);
+    allCpu.push(cpu.all);
     rate.push(b.sustainedPerSecond);
     p50.push(percentile(b.latencies, 50));
     p99.push(percentile(b.latencies, 99));
@@ -388,7 +422,33 @@ export async function endToEnd(
     },
     { key: `${prefix}.single.p99`, figure, label: 'one at a time: p99', unit: 'ms', reps: single99 },
     { key: `${prefix}.after.p50`, figure, label: 'one at a time after a burst: p50', unit: 'ms', reps: after50 },
+    {
+      key: `${prefix}.workerCpu`,
+      figure,
+      label: `${n} runs: worker CPU per delivery`,
+      unit: 'ms',
+      reps: workerCpu,
+      ratios: ratios['workerCpu'],
+    },
+    {
+      key: `${prefix}.cpuPer1000`,
+      figure,
+      label: `${n} runs: CPU per 1,000 deliveries, every process`,
+      unit: 's',
+      reps: allCpu,
+      ratios: ratios['cpuPer1000'],
+    },
   ];
+}
+
+/**
+ * Worker CPU (every worker process) per delivery in ms, and every process's (server, workers, client, receiver) per
+ * 1,000 deliveries in s: numerically the same as ms per delivery.
+ */
+function cpuPerDelivery(cpuMs: Record<string, number>, runs: number): { workers: number; all: number } {
+  const sum = (keys: string[]) => keys.reduce((total, k) => total + cpuMs[k], 0);
+  const all = Object.keys(cpuMs);
+  return { workers: sum(all.filter((k) => k.startsWith('worker'))) / runs, all: sum(all) / runs };
 }
 
 // ---- 4: slow receivers --------------------------------------------------------------------------------------------

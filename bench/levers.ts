@@ -2,6 +2,8 @@
 // changed at a time, each on a fresh dev server and worker, reported as after/before ratios from this one run.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { QUIET_LOGGER } from '../src/worker';
 import { endToEnd, startTemporal, withWorkers, type Bench } from './figures';
 import { spread } from './stats';
 
@@ -11,29 +13,24 @@ export interface Lever {
   dynamicConfig?: Record<string, string | number | boolean>;
   /** Worker.create options on top of hookstep's. */
   workerOptions?: Record<string, unknown>;
+  /** Another workflows file to bundle in place of hookstep's (same workflow types and activities). */
+  workflowsPath?: string;
 }
 
 export const LEVERS: Lever[] = [
   { name: 'hookstep defaults' },
+  {
+    name: 'worker: first attempt as a regular activity (no local-activity fast path)',
+    workflowsPath: require.resolve('./baselines/regular-first/workflows'),
+  },
   { name: 'server: eager activity dispatch off', dynamicConfig: { 'system.enableActivityEagerExecution': false } },
   {
-    name: 'server: search-attribute cache refresh on every read (CLI default)',
-    dynamicConfig: { 'system.forceSearchAttributesCacheRefreshOnRead': true },
+    name: 'server: transfer and timer queues read 20 times a second per shard (server default)',
+    dynamicConfig: { 'history.transferProcessorMaxPollRPS': 20, 'history.timerProcessorMaxPollRPS': 20 },
   },
   {
-    name: 'server: 1 task queue partition instead of 4',
-    dynamicConfig: { 'matching.numTaskqueueReadPartitions': 1, 'matching.numTaskqueueWritePartitions': 1 },
-  },
-  {
-    name: 'worker: poller autoscaling',
-    workerOptions: {
-      workflowTaskPollerBehavior: { type: 'autoscaling' },
-      activityTaskPollerBehavior: { type: 'autoscaling' },
-    },
-  },
-  {
-    name: 'worker: 100 workflow-task slots, 50 pollers',
-    workerOptions: { maxConcurrentWorkflowTaskExecutions: 100, maxConcurrentWorkflowTaskPolls: 50 },
+    name: 'worker: 100 cached workflows (SDK default: from the heap size)',
+    workerOptions: { maxCachedWorkflows: 100 },
   },
   { name: 'worker: reuseV8Context off', workerOptions: { reuseV8Context: false } },
 ];
@@ -51,7 +48,12 @@ export async function runLevers(full: Bench, out: string): Promise<void> {
   const results: { lever: string; rate: number[]; singleP50: number[]; cpu: unknown[] }[] = [];
   for (const lever of LEVERS) {
     bench.log(`lever: ${lever.name}`);
-    const bundlePath = bench.bundlePath;
+    let bundlePath = bench.bundlePath;
+    if (lever.workflowsPath) {
+      bundlePath = `${bench.bundlePath}.lever.js`;
+      const bundle = await bundleWorkflowCode({ workflowsPath: lever.workflowsPath, logger: QUIET_LOGGER });
+      writeFileSync(bundlePath, bundle.code);
+    }
     const temporal = await startTemporal('memory', lever.dynamicConfig);
     try {
       const setup = { workerOptions: lever.workerOptions, bundlePath };

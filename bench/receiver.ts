@@ -1,6 +1,7 @@
 // The bench's receiver, run as its own process so it does not share an event loop with the load it measures.
-// POST /ok answers 200 at once; /slow?ms=N after N ms; /flaky?rate=R fails that share of requests with 500.
-// GET /__stats reports what arrived and the peak of open connections since POST /__reset.
+// POST /ok answers 200 at once; /slow?ms=N after N ms; /flaky?rate=R fails that share of requests with 500;
+// /hold keeps every request waiting until POST /__release, so the bench knows exactly how many runs are in flight.
+// GET /__stats reports what arrived, what waits, and the peak of open connections since POST /__reset.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -8,6 +9,8 @@ const REPLY = JSON.stringify({ ok: true, ticketId: 'T-1001', priority: 2 });
 
 let open = 0;
 let stats = fresh();
+/** Answers of /hold requests, waiting for POST /__release. */
+let held: (() => void)[] = [];
 
 function fresh() {
   return { requests: 0, failed: 0, peakOpenSockets: open, delivered: new Set<string>() };
@@ -18,7 +21,14 @@ const server = createServer((req, res) => {
   if (req.method === 'GET' && url.pathname === '/__stats') {
     const { delivered, ...rest } = stats;
     res.writeHead(200, { 'content-type': 'application/json' });
-    return res.end(JSON.stringify({ ...rest, openSockets: open, deliveredIds: delivered.size }));
+    return res.end(JSON.stringify({ ...rest, openSockets: open, deliveredIds: delivered.size, waiting: held.length }));
+  }
+  if (req.method === 'POST' && url.pathname === '/__release') {
+    const answers = held;
+    held = [];
+    answers.forEach((answer) => answer());
+    res.writeHead(204);
+    return res.end();
   }
   if (req.method === 'POST' && url.pathname === '/__reset') {
     stats = fresh();
@@ -35,7 +45,9 @@ const server = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(REPLY) });
       res.end(REPLY);
     };
-    if (url.pathname === '/slow') {
+    if (url.pathname === '/hold') {
+      held.push(ok);
+    } else if (url.pathname === '/slow') {
       setTimeout(ok, Number(url.searchParams.get('ms') ?? 2000));
     } else if (url.pathname === '/flaky' && Math.random() < Number(url.searchParams.get('rate') ?? 0.5)) {
       stats.failed++;

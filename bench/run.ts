@@ -6,25 +6,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { z } from 'zod';
-import { startReceiver } from './children';
+import { buildGoFloor, startReceiver } from './children';
 import {
   FULL,
   SMOKE,
   endToEnd,
-  failurePath,
   figure1,
   figure2,
-  slowReceivers,
   startTemporal,
   withWorkers,
   type Bench,
   type Metric,
-  type Temporal,
 } from './figures';
 import { leversFile, runLevers } from './levers';
 import { describeMachine } from './machine';
 import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
 import { FigureGuard } from './guard';
+import { DEFAULT_FIGURES, inMemoryFigures } from './suite';
 import { renderTable, summarise } from './report';
 
 const FlagsSchema = z.object({
@@ -32,8 +30,8 @@ const FlagsSchema = z.object({
   reps: z.coerce.number().int().min(1).max(20).optional(),
   figures: z
     .string()
-    .regex(/^[1-7](,[1-7])*$/, 'a comma-separated list of figure numbers 1-7')
-    .default('1,2,3,4,5,6,7')
+    .regex(/^([1-9]|10)(,([1-9]|10))*$/, 'a comma-separated list of figure numbers 1-10')
+    .default(DEFAULT_FIGURES)
     .transform((s) => new Set(s.split(',').map(Number))),
   out: z.string().optional(),
   cpuProf: z.boolean().default(false),
@@ -44,7 +42,7 @@ async function main(): Promise<void> {
   const program = new Command('bench')
     .option('--smoke', 'a few dozen runs per figure, to prove the bench works (numbers mean nothing)')
     .option('--reps <n>', 'repetitions per figure (default 3; smoke 1)')
-    .option('--figures <list>', 'which figures, e.g. 1,2,3 (6 and 7 need 3)')
+    .option('--figures <list>', 'which figures, e.g. 1,2,3')
     .option('--out <file>', 'where to write the JSON results')
     .option('--levers', 'figure 3 with one lever changed at a time, as after/before ratios (bench/LEVERS.md)')
     .option('--cpu-prof', 'write a V8 CPU profile of each worker process to bench/results/profiles/')
@@ -70,13 +68,19 @@ async function main(): Promise<void> {
   const receiver = await startReceiver();
   const bundleDir = mkdtempSync(join(tmpdir(), 'hookstep-bench-'));
   const bundlePath = join(bundleDir, 'workflows.js');
-  writeFileSync(bundlePath, (await bundleWorkflows(QUIET_LOGGER)).code);
+  const bundle = await bundleWorkflows(QUIET_LOGGER);
+  writeFileSync(bundlePath, bundle.code);
+  log(
+    `workflow bundle: ${(Buffer.byteLength(bundle.code) / 1024).toFixed(0)} KiB (the code each workflow run evaluates)`,
+  );
+  const goFloor = buildGoFloor(bundleDir, log);
   const profileDir = join(__dirname, 'results', 'profiles');
   if (flags.cpuProf) mkdirSync(profileDir, { recursive: true });
   const bench: Bench = {
     sizes,
     receiver,
     bundlePath,
+    goFloor,
     workerNodeArgs: flags.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
     log,
   };
@@ -98,7 +102,7 @@ async function main(): Promise<void> {
   try {
     if (want.has(1)) await figure('figure 1: HTTP limit (raw undici)', () => figure1(bench));
     if (want.has(2)) await figure('figure 2: activity path (deliver() without Temporal)', () => figure2(bench));
-    if ([3, 4, 5, 6, 7].some((f) => want.has(f))) {
+    if ([3, 4, 5, 6, 7, 10].some((f) => want.has(f))) {
       await guard.run('figures 3-7: in-memory dev server', async () => {
         const temporal = await startTemporal('memory');
         try {
@@ -147,55 +151,6 @@ async function main(): Promise<void> {
     console.error(`\n${guard.failures.length} figure(s) failed:`);
     for (const f of guard.failures) console.error(`  ${f.figure}: ${f.error}`);
     process.exitCode = 1;
-  }
-}
-
-type RunFigure = (name: string, fn: () => Promise<Metric[]>) => Promise<void>;
-
-/** Figures 3-7 on one in-memory dev server: hookstep's worker for 3-5, two workers for 6, the naive one for 7. */
-async function inMemoryFigures(bench: Bench, temporal: Temporal, want: Set<number>, figure: RunFigure) {
-  // Ratios name metrics measured later in the run; report.ts resolves them once every figure is in.
-  const e2eRatios = {
-    rate: { 'of HTTP limit': 'http.rps', 'of naive': 'naive.e2e.rate' },
-    'single.p50': { 'of HTTP limit': 'http.p50', 'of naive': 'naive.e2e.single.p50' },
-  };
-  if ([3, 4, 5].some((f) => want.has(f))) {
-    await withWorkers(bench, temporal, 'hookstep', async (workers) => {
-      if (want.has(3)) {
-        await figure('figure 3: end to end, one worker, in-memory dev server', () =>
-          endToEnd(bench, temporal, workers, 'hookstep', 'e2e', 3, e2eRatios),
-        );
-      }
-      if (want.has(4)) {
-        const ratios = { done: { 'of naive': 'naive.slow.done' }, rss: { 'of naive': 'naive.slow.rss' } };
-        await figure('figure 4: slow receivers', () =>
-          slowReceivers(bench, temporal, workers, 'hookstep', 'slow', 4, ratios),
-        );
-      }
-      if (want.has(5)) await figure('figure 5: failure path', () => failurePath(bench, temporal, workers));
-    });
-  }
-  if (want.has(6)) {
-    const ratios = { rate: { 'of one worker': 'e2e.rate' } };
-    await figure('figure 6: scale-out, two worker processes', () =>
-      withWorkers(
-        bench,
-        temporal,
-        'hookstep',
-        (workers) => endToEnd(bench, temporal, workers, 'hookstep', 'scale2', 6, ratios),
-        {
-          count: 2,
-        },
-      ),
-    );
-  }
-  if (want.has(7)) {
-    await figure('figure 7: naive baseline (fetch, default worker options)', () =>
-      withWorkers(bench, temporal, 'naive', async (workers) => [
-        ...(await endToEnd(bench, temporal, workers, 'naive', 'naive.e2e', 7)),
-        ...(await slowReceivers(bench, temporal, workers, 'naive', 'naive.slow', 7)),
-      ]),
-    );
   }
 }
 

@@ -19,32 +19,47 @@ export const ISSUE_CHARS = 300;
 /** Keys echoed in a path are cut to this length. */
 export const KEY_CHARS = 64;
 
+/** A node of the walk; its path is built only when a problem is reported. */
+interface Node {
+  value: unknown;
+  depth: number;
+  parent?: Node;
+  key?: PropertyKey;
+}
+
+function pathOf(node: Node | undefined): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  for (let n = node; n?.key !== undefined; n = n.parent) path.unshift(n.key);
+  return path;
+}
+
 /** The problems of `value`'s shape, each naming where (`label.path`); empty when it is within the limits. */
 export function shapeProblems(value: unknown, limits: InputLimits, label: string): string[] {
   const problems: string[] = [];
   let bytes = 0;
-  const stack: { value: unknown; depth: number; path: PropertyKey[] }[] = [{ value, depth: 0, path: [] }];
+  const stack: Node[] = [{ value, depth: 0 }];
   while (stack.length > 0) {
-    const item = stack.pop()!;
-    if (item.depth > limits.maxDepth) {
-      return [`${formatPath([label, ...item.path]) || '(input)'}: nested more than ${limits.maxDepth} levels deep`];
+    const node = stack.pop()!;
+    if (node.depth > limits.maxDepth) {
+      return [`${formatPath([label, ...pathOf(node)]) || '(input)'}: nested more than ${limits.maxDepth} levels deep`];
     }
-    const v = item.value;
+    const v = node.value;
     // The size of the JSON text, give or take escapes.
     if (typeof v === 'string') bytes += utf8Length(v) + 2;
     else if (typeof v === 'number' || typeof v === 'boolean' || v === null) bytes += String(v).length;
     else if (Array.isArray(v)) {
       bytes += 1 + Math.max(v.length, 1);
-      v.forEach((child, i) => stack.push({ value: child, depth: item.depth + 1, path: [...item.path, i] }));
+      for (let i = 0; i < v.length; i++) stack.push({ value: v[i], depth: node.depth + 1, parent: node, key: i });
     } else if (typeof v === 'object') {
-      const keys = Object.keys(v);
+      const record = v as Record<string, unknown>;
+      const keys = Object.keys(record);
       bytes += 1 + Math.max(keys.length, 1);
       for (const key of keys) {
         bytes += utf8Length(key) + 3;
         if (key === '__proto__') {
-          problems.push(`${formatPath([label, ...item.path, key])}: "__proto__" is not allowed as a key`);
+          problems.push(`${formatPath([label, ...pathOf(node), key])}: "__proto__" is not allowed as a key`);
         }
-        stack.push({ value: (v as Record<string, unknown>)[key], depth: item.depth + 1, path: [...item.path, key] });
+        stack.push({ value: record[key], depth: node.depth + 1, parent: node, key });
       }
     }
     if (bytes > limits.maxBytes) {
