@@ -304,19 +304,26 @@ async function burst(
   const finished: number[] = [];
   const latencies: number[] = [];
   const results: Promise<unknown>[] = [];
-  await closedLoop(total, bench.sizes.startConcurrency, async (i) => {
-    const started = performance.now();
-    const handle = await start(i);
-    results.push(
-      handle.result().then((r: unknown) => {
-        const now = performance.now();
-        finished.push(now);
-        latencies.push(now - started);
-        return r;
-      }),
-    );
+  // A failed burst cancels the result polls it leaves behind, so none outlives the figure or its connection.
+  const abandon = new AbortController();
+  const values = await (async () => {
+    await closedLoop(total, bench.sizes.startConcurrency, async (i) => {
+      const started = performance.now();
+      const handle = await start(i);
+      results.push(
+        temporal.client.withAbortSignal(abandon.signal, () => handle.result()).then((r: unknown) => {
+          const now = performance.now();
+          finished.push(now);
+          latencies.push(now - started);
+          return r;
+        }),
+      );
+    });
+    return Promise.all(results);
+  })().catch((err: unknown) => {
+    abandon.abort();
+    throw err;
   });
-  const values = await Promise.all(results);
   const elapsedMs = performance.now() - t0;
   // Sustained: completions after the first 10% (warm-up) over the time they took.
   finished.sort((a, b) => a - b);

@@ -5,6 +5,8 @@
 export interface FigureFailure {
   figure: string;
   error: string;
+  /** How many times it happened: a lost connection fails every pending call of a figure at once. */
+  times: number;
 }
 
 export class FigureGuard {
@@ -38,7 +40,12 @@ export class FigureGuard {
 
   private record(figure: string, err: unknown): void {
     const error = err instanceof Error ? err.message : String(err);
-    this.failures.push({ figure, error });
+    const seen = this.failures.find((f) => f.figure === figure && f.error === error);
+    if (seen) {
+      seen.times++;
+      return;
+    }
+    this.failures.push({ figure, error, times: 1 });
     this.log(`  FAILED ${figure}: ${error}`);
   }
 }

@@ -149,7 +149,8 @@ async function main(): Promise<void> {
   guard.dispose();
   if (guard.failures.length > 0) {
     console.error(`\n${guard.failures.length} figure(s) failed:`);
-    for (const f of guard.failures) console.error(`  ${f.figure}: ${f.error}`);
+    for (const f of guard.failures)
+      console.error(`  ${f.figure}: ${f.error}${f.times > 1 ? ` (${f.times} times)` : ''}`);
     process.exitCode = 1;
   }
 }

@@ -12,7 +12,7 @@ test('a failing figure is recorded and the next still runs', async () => {
     const second = await guard.run('figure 4', () => Promise.resolve(42));
     expect(first).toBeUndefined();
     expect(second).toBe(42);
-    expect(guard.failures).toEqual([{ figure: 'figure 3', error: '14 UNAVAILABLE: connection lost' }]);
+    expect(guard.failures).toEqual([{ figure: 'figure 3', error: '14 UNAVAILABLE: connection lost', times: 1 }]);
     expect(logged).toEqual(['  FAILED figure 3: 14 UNAVAILABLE: connection lost']);
   } finally {
     guard.dispose();
@@ -28,10 +28,15 @@ test('an error thrown from a timer during a figure is that figure’s, and the p
     guard
       .run('figure 5', () => new Promise((resolve) => {
         setTimeout(() => { setTimeout(resolve, 5); throw new Error('Channel has been shut down'); }, 1);
+        setTimeout(() => { throw new Error('Channel has been shut down'); }, 2);
       }))
       .then(() => guard.run('figure 6', async () => 6))
       .then((six) => console.log(JSON.stringify({ six, failures: guard.failures })));
   `;
   const out = execFileSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8' });
-  expect(JSON.parse(out)).toEqual({ six: 6, failures: [{ figure: 'figure 5', error: 'Channel has been shut down' }] });
+  // Every pending call of a figure fails at once when its connection is lost: one entry, counted.
+  expect(JSON.parse(out)).toEqual({
+    six: 6,
+    failures: [{ figure: 'figure 5', error: 'Channel has been shut down', times: 2 }],
+  });
 });
