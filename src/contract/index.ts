@@ -11,6 +11,7 @@ export * from './messages';
 export * from './render';
 export * from './retry';
 export * from './searchAttributes';
+export * from './signing';
 export * from './templates';
 export * from './version';
 export * from './schemas/automation';

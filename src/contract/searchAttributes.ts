@@ -25,4 +25,3 @@ export const SEARCH_ATTRIBUTES = [
   HookstepEventType,
   HookstepWebhookId,
 ] as const;
-
