@@ -7,6 +7,7 @@ export { fastifyReceiver } from './fastify';
 export { nodeHandler } from './node';
 export type { ReceiverOptions, ReceiverResult } from './options';
 export type { Accepted, ReceiverResponse } from './responses';
+export { RECEIVER_CHANNEL_ARGS } from './start';
 export { workflowIdFor } from './workflowId';
 export { createVerifier, verifyWebhook, type HeaderSource, type VerifiedWebhook, type VerifyOptions } from './verify';
 export { WebhookVerificationCode, WebhookVerificationError } from '../contract';

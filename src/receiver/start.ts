@@ -2,6 +2,15 @@
 // answer 503 in time for the sender to retry, not hang until the sender's own timeout.
 import { WorkflowExecutionAlreadyStartedError, isGrpcServiceError, type Client } from '@temporalio/client';
 
+/**
+ * gRPC channel settings for a receiver's Connection: when Temporal comes back after an outage, reconnect within
+ * seconds (grpc-js backs off up to 2 minutes by default, answering 503 all that while).
+ */
+export const RECEIVER_CHANNEL_ARGS = {
+  'grpc.initial_reconnect_backoff_ms': 200,
+  'grpc.max_reconnect_backoff_ms': 2_000,
+} as const;
+
 export type StartOutcome =
   { kind: 'started'; runId: string } | { kind: 'existing' } | { kind: 'unavailable' | 'failed'; error: unknown };
 
