@@ -1,6 +1,7 @@
 // The example's activities: stand-ins for the API calls a real handler makes (fetch the up-to-date order, provision
-// what it bought, tell the account). They print what they do, so the worker's terminal tells the story.
+// what it bought, tell the account). They log what they do, so the worker's terminal tells the story.
 import { setTimeout as delay } from 'node:timers/promises';
+import { log } from '@temporalio/activity';
 
 export interface Order {
   orderId: string;
@@ -11,18 +12,18 @@ export interface Order {
 export async function fetchOrder(orderId: string): Promise<Order> {
   await delay(200);
   const order = { orderId, skus: [`${orderId}/listing-sync`, `${orderId}/reputation`] };
-  console.log(`fetched order ${orderId}: ${order.skus.length} products`);
+  log.info(`fetched order ${orderId}: ${order.skus.length} products`);
   return order;
 }
 
 export async function provisionProducts(order: Order): Promise<string[]> {
   await delay(300);
-  console.log(`provisioned ${order.skus.join(', ')}`);
+  log.info(`provisioned ${order.skus.join(', ')}`);
   return order.skus;
 }
 
 export async function followUp(orderId: string, provisioned: string[]): Promise<string> {
   await delay(100);
-  console.log(`followed up on ${orderId} (${provisioned.length} products live)`);
+  log.info(`followed up on ${orderId} (${provisioned.length} products live)`);
   return new Date().toISOString();
 }

@@ -21,7 +21,7 @@ const { fetchOrder, provisionProducts, followUp } = proxyActivities<typeof activ
 });
 
 /** Far longer than any sender waits for an answer: this is why the receiver does not do the work inline. */
-export const FOLLOW_UP_AFTER = '2 minutes';
+export const FOLLOW_UP_AFTER = '2m';
 
 export async function fulfilOrder(event: OrderEvent): Promise<Fulfilment> {
   if (typeof event?.orderId !== 'string' || event.orderId === '') {
