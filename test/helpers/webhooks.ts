@@ -45,7 +45,7 @@ export function resultLog() {
   const waiters: { test(r: ReceiverResult): boolean; resolve(r: ReceiverResult): void }[] = [];
   return {
     results,
-    onResult(result: ReceiverResult) {
+    onResult: (result: ReceiverResult) => {
       results.push(result);
       for (const w of waiters.filter((w) => w.test(result))) {
         waiters.splice(waiters.indexOf(w), 1);

@@ -77,7 +77,7 @@ test('Express: behind express.json() the raw body is gone, so it refuses with 50
 test("Fastify: a plugin under a prefix, leaving the app's JSON parsing alone elsewhere", async () => {
   fastify = Fastify();
   await fastify.register(fastifyReceiver(receiver), { prefix: '/hooks' });
-  fastify.post('/echo', async (request) => ({ parsed: request.body }));
+  fastify.post('/echo', (request, reply) => reply.send({ parsed: request.body }));
   await fastify.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(fastify.server.address() as AddressInfo).port}`;
   await expectAdapterWorks(`${base}/hooks`);
