@@ -1,5 +1,5 @@
-// `npm run bench`: the machine, then figures 1-7 (HTTP limit, activity path, end to end, slow receivers, failure
-// path, scale-out, naive baseline), each the median of its repetitions with min and max, written to bench/results/.
+// `npm run bench`: the machine, then figures 1-8 (HTTP limit, activity path, end to end, slow receivers, failure
+// path, scale-out, naive baseline, receiver kit), each the median of its repetitions with min and max, written to bench/results/.
 // Everything it talks to runs on 127.0.0.1 and is started and stopped here.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +21,7 @@ import {
   type Metric,
   type Temporal,
 } from './figures';
+import { figureReceiver } from './figureReceiver';
 import { leversFile, runLevers } from './levers';
 import { describeMachine } from './machine';
 import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
@@ -32,8 +33,8 @@ const FlagsSchema = z.object({
   reps: z.coerce.number().int().min(1).max(20).optional(),
   figures: z
     .string()
-    .regex(/^[1-7](,[1-7])*$/, 'a comma-separated list of figure numbers 1-7')
-    .default('1,2,3,4,5,6,7')
+    .regex(/^[1-8](,[1-8])*$/, 'a comma-separated list of figure numbers 1-8')
+    .default('1,2,3,4,5,6,7,8')
     .transform((s) => new Set(s.split(',').map(Number))),
   out: z.string().optional(),
   cpuProf: z.boolean().default(false),
@@ -124,6 +125,7 @@ async function main(): Promise<void> {
         );
       }
     }
+    if (want.has(8)) await figure('figure 8: receiver kit', () => figureReceiver(bench, flags.smoke));
   } finally {
     await receiver.stop();
   }
