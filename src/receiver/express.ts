@@ -13,6 +13,7 @@ export function expressHandler(receiver: Receiver): RequestHandler {
     }
     void receiver
       .handle({ method: req.method, headers: req.headers, body: body ?? req })
-      .then(({ status, headers, body: text }) => res.status(status).set(headers).send(text));
+      .then(({ status, headers, body: text }) => res.status(status).set(headers).send(text))
+      .catch(next);
   };
 }

@@ -6,6 +6,8 @@ export function nodeHandler(receiver: Receiver): (req: IncomingMessage, res: Ser
   return (req, res) => {
     void receiver
       .handle({ method: req.method ?? '', headers: req.headers, body: req })
-      .then(({ status, headers, body }) => res.writeHead(status, headers).end(body));
+      .then(({ status, headers, body }) => res.writeHead(status, headers).end(body))
+      // Only writing can fail here (handle never rejects): the client has gone, so let its socket go too.
+      .catch(() => res.destroy());
   };
 }

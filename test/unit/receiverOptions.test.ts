@@ -1,8 +1,11 @@
 // createReceiver's options are checked before anything listens, naming each bad option and never a secret's value;
-// and the workflow ID a webhook gets is stable, bounded and readable.
+// the workflow ID a webhook gets is stable, bounded and readable; and the README documents every option.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { InvalidInputError, MAX_WORKFLOW_ID_LENGTH } from '../../src/contract';
 import { createReceiver, workflowIdFor } from '../../src/receiver';
+import { ReceiverOptionsSchema } from '../../src/receiver/options';
 
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 // Never dialled: options are checked before any start.
@@ -77,4 +80,14 @@ describe('workflowIdFor', () => {
     const long = workflowIdFor('h-', `${fits}b`);
     expect(long).toMatch(/^h-sha256-[0-9a-f]{64}$/);
   });
+});
+
+test("the README's options table lists every option createReceiver takes", () => {
+  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
+  const section = readme.slice(readme.indexOf('## Receiving webhooks'));
+  const table = section.slice(section.indexOf('| option'), section.indexOf('\n\n', section.indexOf('| option')));
+  const documented = [...table.matchAll(/^\| `(\w+)`/gm)].map((m) => m[1]).sort();
+  // `now` is the verifier's clock, for tests.
+  const options = Object.keys(ReceiverOptionsSchema.shape).filter((k) => k !== 'now');
+  expect(documented).toEqual(options.sort());
 });
