@@ -18,8 +18,8 @@ const restrict = (names, message) => names.map((name) => ({ name, message }));
 const WORKER_ONLY = ['@temporalio/worker', '@temporalio/testing'];
 const NOT_IN_CONTRACT = 'The contract is the ground floor: pure, with no runtime, client, HTTP or I/O.';
 const NOT_FOR_CLIENTS = 'Client code loads no worker runtime or HTTP client: that is `hookstep/worker`.';
-const DETERMINISTIC = 'Workflow code must be deterministic: do I/O in activities/.';
 const NOT_FOR_RECEIVERS = '`hookstep/receiver` loads no worker runtime or HTTP client, and frameworks only as types.';
+const DETERMINISTIC = 'Workflow code must be deterministic: do I/O in activities/.';
 
 /** Folders above a layer, which it may not import. */
 const ABOVE = {
@@ -128,8 +128,8 @@ export default tseslint.config(
     },
   },
   {
-    // The examples' workflow files are workflow code too.
-    files: ['workflows/**/*.ts', 'examples/**/workflows.ts'],
+    // The examples' workflow code is workflow code too: deterministic, and activity types only.
+    files: ['examples/**/workflows.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -137,11 +137,30 @@ export default tseslint.config(
           paths: [
             ...restrict([...builtins, 'undici'], DETERMINISTIC),
             ...restrict([...WORKER_ONLY, '@temporalio/client', '@temporalio/activity'], DETERMINISTIC),
-            ...['../activities', './activities'].map((name) => ({
-              name,
+            {
+              name: './activities',
+              message: 'Import only activity types: `import type ... from "./activities"`.',
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...restrict([...builtins, 'undici'], DETERMINISTIC),
+            ...restrict([...WORKER_ONLY, '@temporalio/client', '@temporalio/activity'], DETERMINISTIC),
+            {
+              name: '../activities',
               message: 'Import only activity types: `import type ... from "../activities"`.',
               allowTypeImports: true,
-            })),
+            },
           ],
           patterns: [
             { group: ['undici/*'], message: DETERMINISTIC },
