@@ -3,6 +3,8 @@
 //   workflows/     deterministic orchestration on the contract (activity types only; no Node built-ins, no undici).
 //   activities/    all I/O, on the contract.
 //   src/client     (and the package main, src/index.ts) starts runs: the contract and @temporalio/client only.
+//   src/receiver   `hookstep/receiver`: verifies webhooks and starts runs; the contract and @temporalio/client only,
+//                  Express and Fastify as types.
 //   src/worker     the worker, its bundle, the dev server: may use workflows/ and activities/.
 //   src/cli        the command line, on top of everything.
 import js from '@eslint/js';
@@ -16,6 +18,7 @@ const restrict = (names, message) => names.map((name) => ({ name, message }));
 const WORKER_ONLY = ['@temporalio/worker', '@temporalio/testing'];
 const NOT_IN_CONTRACT = 'The contract is the ground floor: pure, with no runtime, client, HTTP or I/O.';
 const NOT_FOR_CLIENTS = 'Client code loads no worker runtime or HTTP client: that is `hookstep/worker`.';
+const NOT_FOR_RECEIVERS = '`hookstep/receiver` loads no worker runtime or HTTP client, and frameworks only as types.';
 const DETERMINISTIC = 'Workflow code must be deterministic: do I/O in activities/.';
 const NO_SCHEMAS_IN_SANDBOX =
   'Workflows carry no schema library: import the pure contract module you need, and schema types with `import type`.';
@@ -24,6 +27,7 @@ const NO_SCHEMAS_IN_SANDBOX =
 const ABOVE = {
   contract: [
     './src/client',
+    './src/receiver',
     './src/worker',
     './src/cli',
     './src/cli.ts',
@@ -31,9 +35,18 @@ const ABOVE = {
     './workflows',
     './activities',
   ],
-  workflows: ['./src/client', './src/worker', './src/cli', './src/cli.ts', './src/index.ts'],
-  activities: ['./workflows', './src/client', './src/worker', './src/cli', './src/cli.ts', './src/index.ts'],
+  workflows: ['./src/client', './src/receiver', './src/worker', './src/cli', './src/cli.ts', './src/index.ts'],
+  activities: [
+    './workflows',
+    './src/client',
+    './src/receiver',
+    './src/worker',
+    './src/cli',
+    './src/cli.ts',
+    './src/index.ts',
+  ],
   client: ['./src/worker', './src/cli', './src/cli.ts', './workflows', './activities'],
+  receiver: ['./src/worker', './src/cli', './src/cli.ts', './workflows', './activities'],
   worker: ['./src/cli', './src/cli.ts'],
 };
 
@@ -56,6 +69,7 @@ export default tseslint.config(
             { target: './workflows', from: ABOVE.workflows, message: 'Workflows stand on the contract only.' },
             { target: './activities', from: ABOVE.activities, message: 'Activities stand on the contract only.' },
             { target: ['./src/client', './src/index.ts'], from: ABOVE.client, message: NOT_FOR_CLIENTS },
+            { target: './src/receiver', from: ABOVE.receiver, message: NOT_FOR_RECEIVERS },
             { target: './src/worker', from: ABOVE.worker, message: 'The worker entry does not use the CLI.' },
           ],
         },
@@ -98,6 +112,40 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { paths: restrict([...WORKER_ONLY, 'undici', '@temporalio/activity'], NOT_FOR_CLIENTS) },
+      ],
+    },
+  },
+  {
+    files: ['src/receiver/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...restrict([...WORKER_ONLY, 'undici', '@temporalio/activity'], NOT_FOR_RECEIVERS),
+            ...['express', 'fastify'].map((name) => ({ name, message: NOT_FOR_RECEIVERS, allowTypeImports: true })),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The examples' workflow code is workflow code too: deterministic, and activity types only.
+    files: ['examples/**/workflows.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...restrict([...builtins, 'undici'], DETERMINISTIC),
+            ...restrict([...WORKER_ONLY, '@temporalio/client', '@temporalio/activity'], DETERMINISTIC),
+            {
+              name: './activities',
+              message: 'Import only activity types: `import type ... from "./activities"`.',
+              allowTypeImports: true,
+            },
+          ],
+        },
       ],
     },
   },

@@ -1,5 +1,6 @@
-// `npm run bench`: the machine, then figures 1-7 (HTTP limit, activity path, end to end, slow receivers, failure
-// path, scale-out, naive baseline), each the median of its repetitions with min and max, written to bench/results/.
+// `npm run bench`: the machine, then the figures (HTTP limit, activity path, end to end, slow receivers, failure path,
+// scale-out, the naive and Go baselines, the receiver kit, memory against runs in flight), each the median of its
+// repetitions with min and max, written to bench/results/.
 // Everything it talks to runs on 127.0.0.1 and is started and stopped here.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +19,7 @@ import {
   type Bench,
   type Metric,
 } from './figures';
+import { figureReceiver } from './figureReceiver';
 import { leversFile, runLevers } from './levers';
 import { describeMachine } from './machine';
 import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
@@ -128,6 +130,7 @@ async function main(): Promise<void> {
         );
       }
     }
+    if (want.has(8)) await figure('figure 8: receiver kit', () => figureReceiver(bench, flags.smoke));
   } finally {
     await receiver.stop();
   }

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, FlagError, InvalidInputError, VERSION } from '../contract';
 import { devCommand } from './commands/dev';
+import { receiveCommand } from './commands/receive';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { sendCommand } from './commands/send';
@@ -15,7 +16,9 @@ function program(): Command {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError();
-  for (const define of [devCommand, workerCommand, sendCommand, runCommand, schemaCommand]) define(cli);
+  for (const define of [devCommand, workerCommand, sendCommand, receiveCommand, runCommand, schemaCommand]) {
+    define(cli);
+  }
   return cli;
 }
 

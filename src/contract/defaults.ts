@@ -31,3 +31,16 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export const MAX_URL_LENGTH = 8 * 1024;
 export const MAX_TIMEOUT_MS = 15 * 60_000;
 export const MAX_STEPS = 100;
+
+/** The receiver kit (`hookstep/receiver`, `hookstep receive`): where handler runs go and how requests are bounded. */
+export const DEFAULT_RECEIVER_TASK_QUEUE = 'webhook-handlers';
+export const DEFAULT_RECEIVER_PORT = 8788;
+export const DEFAULT_RECEIVER_MAX_BODY_BYTES = 1024 * 1024;
+/** Standard Webhooks' replay window, either side of the receiver's clock. */
+export const DEFAULT_TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;
+/** A start that takes longer is answered 503, so the sender retries rather than waits out its own timeout. */
+export const DEFAULT_RECEIVER_START_TIMEOUT_MS = 5_000;
+/** Sent as Retry-After with a 503. */
+export const DEFAULT_RECEIVER_RETRY_AFTER_SECONDS = 5;
+/** The Temporal server's default limit on a workflow ID's length. */
+export const MAX_WORKFLOW_ID_LENGTH = 1000;

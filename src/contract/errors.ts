@@ -5,12 +5,15 @@ export class HookstepError extends Error {
   readonly code: string = 'HOOKSTEP_ERROR';
 }
 
-/** A step or automation definition is invalid; thrown before anything is started. `issues` name the fields. */
+/**
+ * A step or automation definition, or a receiver's options, is invalid; thrown before anything is started. `issues`
+ * name the fields.
+ */
 export class InvalidInputError extends HookstepError {
   override readonly code = 'HOOKSTEP_INVALID_INPUT';
   override readonly name = 'InvalidInputError';
   constructor(
-    readonly kind: 'step' | 'automation',
+    readonly kind: 'step' | 'automation' | 'receiver options',
     readonly issues: string[],
   ) {
     super(`invalid ${kind}: ${issues.join('; ')}`);
@@ -65,5 +68,31 @@ export class DestinationBlockedError extends HookstepError {
     readonly range: string,
   ) {
     super(`destination ${host} is in a ${range} range, which this worker does not dial`);
+  }
+}
+
+/** Why a webhook failed verification; receivers answer 401 with the code, so senders and operators can tell why. */
+export const WebhookVerificationCode = {
+  /** webhook-id, webhook-timestamp or webhook-signature is absent or empty. */
+  MissingHeader: 'WEBHOOK_MISSING_HEADER',
+  /** webhook-id or webhook-timestamp is not what the spec allows (a timestamp is unix seconds, digits only). */
+  MalformedHeader: 'WEBHOOK_MALFORMED_HEADER',
+  /** No v1 signature in the header matches any of the receiver's secrets. */
+  BadSignature: 'WEBHOOK_BAD_SIGNATURE',
+  /** The timestamp is further in the past than the tolerance: a replay, or a clock far behind. */
+  TimestampTooOld: 'WEBHOOK_TIMESTAMP_TOO_OLD',
+  /** The timestamp is further in the future than the tolerance. */
+  TimestampTooNew: 'WEBHOOK_TIMESTAMP_TOO_NEW',
+} as const;
+export type WebhookVerificationCode = (typeof WebhookVerificationCode)[keyof typeof WebhookVerificationCode];
+
+/** A webhook did not verify. The message names the header and the reason, never a signature or a secret. */
+export class WebhookVerificationError extends HookstepError {
+  override readonly name = 'WebhookVerificationError';
+  constructor(
+    override readonly code: WebhookVerificationCode,
+    message: string,
+  ) {
+    super(message);
   }
 }

@@ -12,6 +12,7 @@ export * from './plan';
 export * from './render';
 export * from './retry';
 export * from './searchAttributes';
+export * from './signing';
 export * from './templates';
 export * from './version';
 export * from './schemas/automation';

@@ -7,6 +7,7 @@ import {
   DEFAULT_NAMESPACE,
   DEFAULT_TASK_QUEUE,
   DEFAULT_TEMPORAL_ADDRESS,
+  SIGNING_SECRET_PATTERN,
 } from '../contract';
 
 const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
@@ -39,6 +40,14 @@ export const EnvSchema = z.object({
     .default(DEFAULT_MAX_CONCURRENT_DELIVERIES),
   /** `hookstep send` signs with it when --secret is absent; checked as the step's signing.secret. */
   HOOKSTEP_SIGNING_SECRET: z.string().optional(),
+  /** `hookstep receive` verifies with these when no --secret is given: several, comma-separated, while rotating. */
+  HOOKSTEP_RECEIVER_SECRET: z
+    .string()
+    .transform((text) => text.split(',').map((s) => s.trim()))
+    .refine((secrets) => secrets.every((s) => SIGNING_SECRET_PATTERN.test(s)), {
+      error: 'HOOKSTEP_RECEIVER_SECRET must be whsec_ followed by base64 (several separated by commas)',
+    })
+    .optional(),
 });
 export type Config = z.output<typeof EnvSchema>;
 export type { Cidr };

@@ -1,5 +1,5 @@
 // The package's entries load only what their users need: `hookstep` (client helpers and the contract) loads no worker
-// runtime, no test server and no HTTP client; `hookstep/worker` does. Each is imported in a fresh Node process.
+// runtime, no test server and no HTTP client, nor does `hookstep/receiver`; `hookstep/worker` does. Each is imported in a fresh Node process.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +28,16 @@ test('the package main loads neither @temporalio/worker, @temporalio/testing nor
   }
 });
 
+test('hookstep/receiver loads the client and zod, and neither the worker, the test server, undici, Express nor Fastify', () => {
+  const loaded = packagesLoadedBy('src/receiver/index.ts');
+  expect(loaded).toEqual(expect.arrayContaining(['@temporalio/client', 'zod']));
+  for (const heavy of ['@temporalio/worker', '@temporalio/testing', '@temporalio/core-bridge', 'undici']) {
+    expect(loaded).not.toContain(heavy);
+  }
+  expect(loaded).not.toContain('express');
+  expect(loaded).not.toContain('fastify');
+});
+
 test('hookstep/worker loads the worker runtime and undici', () => {
   const loaded = packagesLoadedBy('src/worker/index.ts');
   expect(loaded).toEqual(expect.arrayContaining(['@temporalio/worker', 'undici']));
@@ -50,6 +60,10 @@ test('package.json maps each entry to the file tsc builds from it', () => {
   expect(pkg.exports['./worker']).toEqual({
     types: './dist/src/worker/index.d.ts',
     default: './dist/src/worker/index.js',
+  });
+  expect(pkg.exports['./receiver']).toEqual({
+    types: './dist/src/receiver/index.d.ts',
+    default: './dist/src/receiver/index.js',
   });
   expect(pkg.main).toBe('dist/src/index.js');
   expect(pkg.bin.hookstep).toBe('dist/src/cli.js');

@@ -7,6 +7,8 @@ import {
   InvalidInputError,
   TemplateResolutionError,
   TemplateSyntaxError,
+  WebhookVerificationCode,
+  WebhookVerificationError,
 } from '../../src/contract';
 
 const errors = [
@@ -16,6 +18,7 @@ const errors = [
   new TemplateSyntaxError('{{trigger.}}', 'expected trigger.<field>'),
   new TemplateResolutionError('trigger.missing', 'has no value in this run'),
   new DestinationBlockedError('10.0.0.1', 'private'),
+  new WebhookVerificationError(WebhookVerificationCode.BadSignature, 'webhook-signature matches no secret'),
 ];
 
 test('every error is a HookstepError with its own stable code and its class name', () => {
@@ -26,6 +29,7 @@ test('every error is a HookstepError with its own stable code and its class name
     ['TemplateSyntaxError', 'HOOKSTEP_TEMPLATE_SYNTAX'],
     ['TemplateResolutionError', 'HOOKSTEP_TEMPLATE_UNRESOLVED'],
     ['DestinationBlockedError', 'HOOKSTEP_DESTINATION_BLOCKED'],
+    ['WebhookVerificationError', 'WEBHOOK_BAD_SIGNATURE'],
   ]);
   for (const e of errors) expect(e).toBeInstanceOf(HookstepError);
 });
@@ -33,4 +37,14 @@ test('every error is a HookstepError with its own stable code and its class name
 test('messages are built from issues and names, as given', () => {
   expect(errors[0].message).toBe('invalid step: step.url: is required and must be a string');
   expect(errors[4].message).toBe('{{trigger.missing}} has no value in this run');
+});
+
+test('a verification error has one stable code per reason', () => {
+  expect(Object.values(WebhookVerificationCode)).toEqual([
+    'WEBHOOK_MISSING_HEADER',
+    'WEBHOOK_MALFORMED_HEADER',
+    'WEBHOOK_BAD_SIGNATURE',
+    'WEBHOOK_TIMESTAMP_TOO_OLD',
+    'WEBHOOK_TIMESTAMP_TOO_NEW',
+  ]);
 });

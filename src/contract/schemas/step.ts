@@ -10,6 +10,7 @@ import {
   MAX_URL_LENGTH,
 } from '../defaults';
 import { HEADER_VALUE, TOKEN, isReservedHeader } from '../headers';
+import { SIGNING_SECRET_MESSAGE, SIGNING_SECRET_PATTERN } from '../signing';
 import { STEP_LIMITS, capIssues, shapeProblems, utf8Length } from '../limits';
 import { DurationSchema, durationAtMost } from './duration';
 import { formatIssues } from './issues';
@@ -113,9 +114,7 @@ export const StepObjectSchema = z.strictObject({
     .optional(),
   signing: z
     .strictObject({
-      secret: z
-        .string({ error: 'is required' })
-        .regex(/^whsec_[A-Za-z0-9+/]+={0,2}$/, { error: 'must be whsec_ followed by base64' }),
+      secret: z.string({ error: 'is required' }).regex(SIGNING_SECRET_PATTERN, { error: SIGNING_SECRET_MESSAGE }),
     })
     .optional()
     .meta({ description: 'Sign per the Standard Webhooks spec (webhook-id, webhook-timestamp, webhook-signature).' }),
