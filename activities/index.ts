@@ -1,72 +1,21 @@
-// The worker's activities, made from their dependencies (the shared HTTP agent) so each worker owns one pool. Steps
-// arrive as their callers wrote them and are parsed here: the workflows never run a schema.
-import { Context } from '@temporalio/activity';
+// The worker's activities, made from their dependencies (the shared HTTP agent, the registry of event webhooks) so
+// each worker owns one pool. Workflows import only the type.
 import type { Dispatcher } from 'undici';
-import { stepAttemptSignal, toMs, type Automation, type StepInput } from '../src/contract';
-import { deliver, type DeliveryResult } from './deliver';
-import { parseAutomationOrFail, parseStepOrFail } from './validate';
+import { createEventActivities, type RegistrySource } from './events';
+import { createStepActivities } from './steps';
 
 export type { DeliveryResult } from './deliver';
-
-/** Heartbeats while a request is in flight, so a dead worker is noticed within the heartbeat timeout. */
-const HEARTBEAT_EVERY_MS = 1_000;
-
-export interface DeliveryCall {
-  /** The step as its caller wrote it; parsed here, so bad input fails InvalidStep before anything is sent. */
-  step: StepInput;
-  /** webhook-id when the step sets no idempotencyKey: one per step run, the same on every attempt. */
-  defaultWebhookId: string;
-  /** The automation this step belongs to: told when a retry starts, so its progress shows the attempt. */
-  parentWorkflowId?: string;
-  /** Attempts made before this activity's own first: 1 when the first ran as a local activity. */
-  attemptsBefore?: number;
-}
+export type { EventDeliveryCall, EventDeliveryResult, RegistrySource, Subscriber, SubscriberPage } from './events';
+export type { DeliveryCall } from './steps';
 
 export interface ActivityDeps {
   agent: Dispatcher;
+  /** Event webhooks' registry (or how to open it on first use); without one, steps and automations only. */
+  registry?: RegistrySource;
 }
 
-export function createActivities({ agent }: ActivityDeps) {
-  return {
-    /** Before a step's delay: bad input fails now, not when the timer fires. */
-    checkStep(input: unknown): Promise<{ delayMs: number }> {
-      const step = parseStepOrFail(input);
-      return Promise.resolve({ delayMs: step.delay === undefined ? 0 : toMs(step.delay) });
-    },
-
-    /** An automation with every default applied, or InvalidAutomation listing every issue. */
-    checkAutomation(input: unknown): Promise<Automation> {
-      return Promise.resolve(parseAutomationOrFail(input));
-    },
-
-    /** One attempt; the first runs as a local activity, the rest as a regular one under the step's retry policy. */
-    async deliverWebhook(call: DeliveryCall): Promise<DeliveryResult> {
-      const ctx = Context.current();
-      const step = parseStepOrFail(call.step);
-      const attempt = ctx.info.attempt + (call.attemptsBefore ?? 0);
-      if (attempt > 1 && call.parentWorkflowId) reportAttempt(ctx, call.parentWorkflowId, attempt);
-      // Local activities cannot heartbeat: a dead worker is noticed through the workflow task timeout instead. The
-      // details name the step's attempt, which `describe` shows beside Temporal's own count (one less after attempt 1).
-      const beat = ctx.info.isLocal ? undefined : setInterval(() => ctx.heartbeat({ attempt }), HEARTBEAT_EVERY_MS);
-      if (!ctx.info.isLocal) ctx.heartbeat({ attempt });
-      try {
-        const webhookId = step.idempotencyKey ?? call.defaultWebhookId;
-        return await deliver({ step, webhookId }, { agent, attempt, signal: ctx.cancellationSignal });
-      } finally {
-        clearInterval(beat);
-      }
-    },
-  };
-}
-
-/** Best effort: a progress display must never fail or delay a delivery. Only retries pay for it. */
-function reportAttempt(ctx: Context, parentWorkflowId: string, attempt: number): void {
-  ctx.client.workflow
-    .getHandle(parentWorkflowId)
-    .signal(stepAttemptSignal, { workflowId: ctx.info.workflowExecution?.workflowId ?? '', attempt })
-    .catch((err: unknown) => {
-      ctx.log.warn('could not report the attempt to the automation', { error: String(err) });
-    });
+export function createActivities({ agent, registry }: ActivityDeps) {
+  return { ...createStepActivities(agent), ...createEventActivities(agent, registry) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -23,6 +23,13 @@ const status = (outcome: Outcome, test: (s: number) => boolean) => outcome.kind 
 /** First matching row wins. */
 export const OUTCOME_TABLE: readonly Row[] = [
   {
+    // Only reachable for a webhook whose successStatuses leave this 2xx out.
+    type: FailureType.HttpStatusNotAccepted,
+    retryable: true,
+    reason: "not one of the webhook's successStatuses",
+    matches: (o) => status(o, (s) => s >= 200 && s < 300),
+  },
+  {
     type: FailureType.HttpRedirect,
     retryable: false,
     reason: '3xx; redirects are not followed',

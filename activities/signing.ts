@@ -13,10 +13,17 @@ export interface SignatureHeaders {
 }
 
 export function sign(key: Uint8Array, id: string, timestampSeconds: number, body: string): SignatureHeaders {
-  const signature = createHmac('sha256', key).update(`${id}.${timestampSeconds}.${body}`).digest('base64');
-  return {
-    'webhook-id': id,
-    'webhook-timestamp': String(timestampSeconds),
-    'webhook-signature': `${SIGNATURE_VERSION},${signature}`,
-  };
+  return signWithEach([key], id, timestampSeconds, body);
+}
+
+/**
+ * One signature per key, space-separated in one header, as Standard Webhooks allows during a secret rotation: a
+ * receiver that knows either secret verifies the message.
+ */
+export function signWithEach(keys: Uint8Array[], id: string, timestampSeconds: number, body: string): SignatureHeaders {
+  const content = `${id}.${timestampSeconds}.${body}`;
+  const signatures = keys.map(
+    (key) => `${SIGNATURE_VERSION},${createHmac('sha256', key).update(content).digest('base64')}`,
+  );
+  return { 'webhook-id': id, 'webhook-timestamp': String(timestampSeconds), 'webhook-signature': signatures.join(' ') };
 }

@@ -10,3 +10,4 @@ export {
   validateStep,
   type StartOptions,
 } from './client';
+export { createApiClient, type ApiClient, type ApiClientOptions } from './client/api';

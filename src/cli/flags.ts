@@ -77,3 +77,13 @@ export function stepFromFlags(url: string, raw: SendFlags): StepInput {
   if (flags.idempotencyKey) step.idempotencyKey = flags.idempotencyKey;
   return step as StepInput;
 }
+
+const PortSchema = z.coerce.number().int().min(0).max(65_535);
+
+/** A port flag, or FlagError naming it. */
+export function parsePort(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const port = PortSchema.safeParse(value);
+  if (!port.success || !/^\d+$/.test(value)) throw new FlagError(`${flag} must be a port number (0 to 65535)`);
+  return port.data;
+}

@@ -1,12 +1,15 @@
 // The `hookstep` command line: argument parsing with commander, then one command from ./commands, each resolving
 // to the exit code.
 import { Command, CommanderError } from 'commander';
-import { ConfigError, FlagError, InvalidInputError, VERSION } from '../contract';
+import { ApiError, ConfigError, FlagError, InvalidInputError, VERSION } from '../contract';
+import { apiCommand } from './commands/api';
 import { devCommand } from './commands/dev';
+import { eventsCommand } from './commands/events';
 import { receiveCommand } from './commands/receive';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { sendCommand } from './commands/send';
+import { webhooksCommand } from './commands/webhooks';
 import { workerCommand } from './commands/worker';
 import { EXIT } from './shared';
 
@@ -16,7 +19,8 @@ function program(): Command {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError();
-  for (const define of [devCommand, workerCommand, sendCommand, receiveCommand, runCommand, schemaCommand]) {
+  const commands = [devCommand, workerCommand, sendCommand, receiveCommand, runCommand, schemaCommand];
+  for (const define of [...commands, apiCommand, webhooksCommand, eventsCommand]) {
     define(cli);
   }
   return cli;
@@ -31,11 +35,16 @@ export async function main(argv: string[]): Promise<number> {
       // --help and --version end here too, with exit code 0.
       return err.exitCode === 0 ? EXIT.ok : EXIT.badInput;
     }
-    if (err instanceof InvalidInputError || err instanceof FlagError || err instanceof ConfigError) {
+    if (err instanceof InvalidInputError || err instanceof FlagError || err instanceof ConfigError || badRequest(err)) {
       console.error(err.message.replace(/; /g, '\n  '));
       return EXIT.badInput;
     }
     console.error(err instanceof Error ? err.message : String(err));
     return EXIT.failed;
   }
+}
+
+/** The API refused the request as invalid: bad input, exit 2, as a schema error on this side would be. */
+function badRequest(err: unknown): err is ApiError {
+  return err instanceof ApiError && (err.status === 400 || err.status === 404 || err.status === 413);
 }

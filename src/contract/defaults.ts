@@ -32,6 +32,12 @@ export const MAX_URL_LENGTH = 8 * 1024;
 export const MAX_TIMEOUT_MS = 15 * 60_000;
 export const MAX_STEPS = 100;
 
+/** Event webhooks: Virto's limit on additional fields, and the HTTP API's port. */
+export const MAX_ADDITIONAL_FIELDS = 10;
+export const DEFAULT_API_PORT = 8788;
+/** The embedded registry (PGlite) of `hookstep dev`, beside the Temporal state. */
+export const DEV_REGISTRY_DIR = `${DEV_STATE_DIR}/registry`;
+
 /** The receiver kit (`hookstep/receiver`, `hookstep receive`): where handler runs go and how requests are bounded. */
 export const DEFAULT_RECEIVER_TASK_QUEUE = 'webhook-handlers';
 export const DEFAULT_RECEIVER_PORT = 8788;

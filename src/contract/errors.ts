@@ -13,7 +13,7 @@ export class InvalidInputError extends HookstepError {
   override readonly code = 'HOOKSTEP_INVALID_INPUT';
   override readonly name = 'InvalidInputError';
   constructor(
-    readonly kind: 'step' | 'automation' | 'receiver options',
+    readonly kind: 'step' | 'automation' | 'receiver options' | 'webhook' | 'event',
     readonly issues: string[],
   ) {
     super(`invalid ${kind}: ${issues.join('; ')}`);
@@ -94,5 +94,18 @@ export class WebhookVerificationError extends HookstepError {
     message: string,
   ) {
     super(message);
+  }
+}
+
+/** The HTTP API answered with a problem (RFC 9457); `problem` holds its title, detail and the fields at fault. */
+export class ApiError extends HookstepError {
+  override readonly code = 'HOOKSTEP_API_ERROR';
+  override readonly name = 'ApiError';
+  constructor(
+    readonly status: number,
+    readonly problem: { title?: string; detail?: string; errors?: { field: string; message: string }[] },
+  ) {
+    const fields = (problem.errors ?? []).map((e) => `${e.field}: ${e.message}`);
+    super([`HTTP ${status} ${problem.title ?? ''}`.trim(), problem.detail, ...fields].filter(Boolean).join('; '));
   }
 }

@@ -7,6 +7,10 @@ export const FailureType = {
   TemplateError: 'TemplateError',
   /** An automation stopped because a step with onFailure: stop failed; the step's failure is its cause. */
   StepFailed: 'StepFailed',
+  /** A 2xx the webhook's successStatuses do not list (Ecwid counts only 200 and 201): retried. */
+  HttpStatusNotAccepted: 'HttpStatusNotAccepted',
+  /** The event cannot be written in the webhook's format (say, a data key that is no XML name): not retried. */
+  EventNotSendable: 'EventNotSendable',
   HttpRedirect: 'HttpRedirect',
   HttpRetryableStatus: 'HttpRetryableStatus',
   HttpClientError: 'HttpClientError',

@@ -3,7 +3,9 @@
 export * from './defaults';
 export * from './display';
 export * from './duration';
+export * from './envelopes';
 export * from './errors';
+export * from './eventTypes';
 export * from './failures';
 export * from './headers';
 export * from './limits';
@@ -17,6 +19,7 @@ export * from './templates';
 export * from './version';
 export * from './schemas/automation';
 export * from './schemas/duration';
+export * from './schemas/events';
 export * from './schemas/issues';
 export * from './schemas/jsonSchema';
 export * from './schemas/step';

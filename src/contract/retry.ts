@@ -36,6 +36,7 @@ export function toRetryPolicy(retry: ResolvedRetry): RetryPolicy {
       FailureType.ResponseInvalid,
       FailureType.DestinationBlocked,
       FailureType.InvalidStep,
+      FailureType.EventNotSendable,
     ],
   };
 }

@@ -1,12 +1,15 @@
 // The worker's and CLI's configuration, parsed once from the environment; messages name the variable.
 import { z } from 'zod';
 import { parseCidrList, type Cidr } from '../../activities/destination';
+import type { DbOptions } from '../../activities/registry';
 import {
   ConfigError,
   DEFAULT_MAX_CONCURRENT_DELIVERIES,
   DEFAULT_NAMESPACE,
   DEFAULT_TASK_QUEUE,
+  DEFAULT_API_PORT,
   DEFAULT_TEMPORAL_ADDRESS,
+  DEV_REGISTRY_DIR,
   SIGNING_SECRET_PATTERN,
 } from '../contract';
 
@@ -48,8 +51,27 @@ export const EnvSchema = z.object({
       error: 'HOOKSTEP_RECEIVER_SECRET must be whsec_ followed by base64 (several separated by commas)',
     })
     .optional(),
+  /** The registry of event webhooks on a PostgreSQL server; without it, PGlite in HOOKSTEP_REGISTRY_DIR. */
+  HOOKSTEP_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, { error: 'HOOKSTEP_DATABASE_URL must be a postgres:// URL' })
+    .optional(),
+  HOOKSTEP_REGISTRY_DIR: z.string().min(1).default(DEV_REGISTRY_DIR),
+  /** An API key the API accepts from start-up on (deployments, scripts); the CLI sends it too. */
+  HOOKSTEP_API_KEY: z.string().min(20, { error: 'HOOKSTEP_API_KEY must be at least 20 characters' }).optional(),
+  /** Where the CLI finds the HTTP API. */
+  HOOKSTEP_API_URL: z
+    .url({ protocol: /^https?$/, error: 'HOOKSTEP_API_URL must be an http or https URL' })
+    .default(`http://127.0.0.1:${DEFAULT_API_PORT}`),
 });
 export type Config = z.output<typeof EnvSchema>;
+
+/** PostgreSQL when HOOKSTEP_DATABASE_URL is set, else the embedded PGlite directory. */
+export function registryOptions(config: Config): DbOptions {
+  return config.HOOKSTEP_DATABASE_URL
+    ? { url: config.HOOKSTEP_DATABASE_URL }
+    : { dataDir: config.HOOKSTEP_REGISTRY_DIR };
+}
 export type { Cidr };
 export { ConfigError };
 

@@ -2,6 +2,7 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Agent } from 'undici';
 import { createActivities } from '../../activities';
+import type { RegistrySource } from '../../activities';
 import { DestinationPolicy, type Cidr } from '../../activities/destination';
 import { createAgent } from '../../activities/http';
 import { DEFAULT_MAX_CONCURRENT_DELIVERIES, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../contract';
@@ -15,6 +16,8 @@ export interface CreateWorkerOptions {
   allowedNetworks?: Cidr[];
   /** How many deliveries one worker keeps in flight; they wait on the network, not the CPU. */
   maxConcurrentDeliveries?: number;
+  /** Event webhooks' registry, or how to open it when an event first needs it; without one, steps only. */
+  registry?: RegistrySource;
   /** A bundle from bundleWorkflowCode, to skip bundling at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Passed through to Worker.create, after hookstep's own settings. */
@@ -34,7 +37,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     connection: options.connection,
     namespace: options.namespace ?? DEFAULT_NAMESPACE,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    activities: createActivities({ agent }),
+    activities: createActivities({ agent, registry: options.registry }),
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // A delivery's first attempt is a local activity and the rest regular ones: both kinds share the bound.
     maxConcurrentActivityTaskExecutions: options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES,

@@ -1,12 +1,11 @@
 // `hookstep run automation.json`: starts an automation, shows a line per step state change while it runs, and
 // prints the outputs at the end.
-import { readFileSync } from 'node:fs';
 import type { Client } from '@temporalio/client';
 import type { Command } from 'commander';
-import { z } from 'zod';
 import { checkAutomation, startAutomation } from '../../client';
-import { FlagError, progressQuery, type AutomationInput, type StepProgress } from '../../contract';
+import { progressQuery, type AutomationInput, type StepProgress } from '../../contract';
 import { loadConfig } from '../../worker/config';
+import { readJsonObject } from '../files';
 import { reportRun, setExit, withClient } from '../shared';
 
 export interface RunFlags {
@@ -16,26 +15,6 @@ export interface RunFlags {
 }
 
 const POLL_MS = 500;
-const JsonObjectSchema = z.record(z.string(), z.unknown(), { error: 'must hold a JSON object' });
-
-function readJsonObject(path: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    throw new FlagError(`${path}: cannot read (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (err) {
-    throw new FlagError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
-  const parsed = JsonObjectSchema.safeParse(value);
-  if (!parsed.success) throw new FlagError(`${path}: ${parsed.error.issues[0].message}`);
-  return parsed.data;
-}
-
 export async function run(file: string, flags: RunFlags): Promise<number> {
   const config = loadConfig();
   const definition = readJsonObject(file);

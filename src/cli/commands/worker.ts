@@ -2,13 +2,18 @@
 import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
 import { createWorker } from '../../worker';
-import { loadConfig, type Config } from '../../worker/config';
+import { openRegistry, type Registry } from '../../../activities/registry';
+import { loadConfig, registryOptions, type Config } from '../../worker/config';
 import { EXIT, setExit } from '../shared';
 
-/** The one place a worker is made from the environment, for `worker` and `dev` alike. */
-export function workerFromConfig(connection: NativeConnection, config: Config) {
+/**
+ * The one place a worker is made from the environment, for `worker` and `dev` alike. The registry is opened when an
+ * event first needs it, unless one is given (`dev` shares its own with the API).
+ */
+export function workerFromConfig(connection: NativeConnection, config: Config, registry?: Registry) {
   return createWorker({
     connection,
+    registry: registry ?? (() => openRegistry(registryOptions(config))),
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.HOOKSTEP_TASK_QUEUE,
     allowedNetworks: config.HOOKSTEP_ALLOWED_NETWORKS,

@@ -73,6 +73,19 @@ const HeaderNameSchema = z
     error: 'this header is set by hookstep (use `cookies` for Cookie, `idempotencyKey` for webhook-id)',
   });
 
+/** Request headers a step or a webhook may set: tokens for names, no control characters in values. */
+export const HeadersSchema = z
+  .record(HeaderNameSchema, z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }))
+  .refine((h) => Object.keys(h).length <= MAX_HEADERS, { error: `at most ${MAX_HEADERS} headers` });
+
+/** A retry policy over hookstep's defaults; backoffCoefficient 1 gives a fixed schedule (Ecwid's: every 15 minutes). */
+export const RetryPolicySchema = z.strictObject({
+  initialInterval: DurationSchema.optional(),
+  backoffCoefficient: z.number().min(1).max(10).optional(),
+  maximumInterval: DurationSchema.optional(),
+  maximumAttempts: z.number().int().min(1).max(100).optional(),
+});
+
 /** The step's fields without the whole-step checks, so automations can derive their templated form from it. */
 export const StepObjectSchema = z.strictObject({
   url: UrlSchema.meta({ description: 'Where to send the request: http or https only.' }),
@@ -81,13 +94,7 @@ export const StepObjectSchema = z.strictObject({
     .record(z.string().min(1), ScalarSchema)
     .optional()
     .meta({ description: "Merged into the URL's own query string." }),
-  headers: z
-    .record(
-      HeaderNameSchema,
-      z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }),
-    )
-    .refine((h) => Object.keys(h).length <= MAX_HEADERS, { error: `at most ${MAX_HEADERS} headers` })
-    .optional(),
+  headers: HeadersSchema.optional(),
   cookies: z
     .record(
       z.string().regex(TOKEN, { error: 'cookie names must be HTTP tokens' }),
@@ -104,14 +111,7 @@ export const StepObjectSchema = z.strictObject({
     .default(DEFAULT_TIMEOUT)
     .meta({ description: 'Total deadline of one attempt, from connect to the last byte of the response.' }),
   delay: DurationSchema.optional().meta({ description: 'Wait this long (a durable timer) before the first attempt.' }),
-  retry: z
-    .strictObject({
-      initialInterval: DurationSchema.optional(),
-      backoffCoefficient: z.number().min(1).max(10).optional(),
-      maximumInterval: DurationSchema.optional(),
-      maximumAttempts: z.number().int().min(1).max(100).optional(),
-    })
-    .optional(),
+  retry: RetryPolicySchema.optional(),
   signing: z
     .strictObject({
       secret: z.string({ error: 'is required' }).regex(SIGNING_SECRET_PATTERN, { error: SIGNING_SECRET_MESSAGE }),

@@ -1,0 +1,114 @@
+// The event fan-out's activities: the subscribers of an event type, a page at a time, and one delivery attempt of an
+// event to a webhook. The webhook, its secrets and the event are read from the registry at each attempt, so a
+// webhook deactivated (or deleted) before its delayed delivery fires is not sent, and no secret enters a history.
+import { ApplicationFailure } from '@temporalio/common';
+import { Context } from '@temporalio/activity';
+import type { Dispatcher } from 'undici';
+import { DELAY_UNITS, FailureType, resolveRetry, toMs, type ResolvedRetry, type Webhook } from '../src/contract';
+import { NotXmlError, buildEventRequest } from './eventRequest';
+import { withHeartbeats } from './heartbeat';
+import type { Registry } from './registry';
+import { send } from './send';
+
+/** What a delivery run needs before its first attempt, read once by the fan-out. */
+export interface Subscriber {
+  webhookId: string;
+  /** `order.created → api.example.com`, the delivery run's summary. */
+  summary: string;
+  host: string;
+  delayMs: number;
+  timeoutMs: number;
+  retry: ResolvedRetry;
+}
+
+export interface SubscriberPage {
+  subscribers: Subscriber[];
+  /** The cursor of the next page; absent on the last. */
+  next?: string;
+}
+
+export interface EventDeliveryCall {
+  webhookId: string;
+  eventId: string;
+  /** Attempts made before this activity's own first: 1 when the first ran as a local activity. */
+  attemptsBefore?: number;
+}
+
+export type EventDeliveryResult =
+  { status: number; attempt: number } | { skipped: 'inactive' | 'deleted'; attempt: number };
+
+/** A registry, or how to open one when an event first needs it (so a worker that only sends steps opens none). */
+export type RegistrySource = Registry | (() => Promise<Registry>);
+
+export function createEventActivities(agent: Dispatcher, source: RegistrySource | undefined) {
+  let opening: Promise<Registry> | undefined;
+  const repos = (): Promise<Registry> => {
+    // Retryable on purpose: a worker deployed without the registry can be fixed, and the delivery then goes on.
+    if (!source) throw new Error('this worker has no registry of event webhooks (see HOOKSTEP_DATABASE_URL)');
+    if (typeof source !== 'function') return Promise.resolve(source);
+    opening ??= source().catch((err: unknown) => {
+      opening = undefined;
+      throw err;
+    });
+    return opening;
+  };
+  return {
+    async listSubscribers(query: { type: string; after?: string; limit: number }): Promise<SubscriberPage> {
+      const page = await (await repos()).webhooks.subscribers(query.type, query.after, query.limit);
+      return {
+        subscribers: page.map((w) => subscriberOf(w, query.type)),
+        next: page.length === query.limit ? page.at(-1)!.id : undefined,
+      };
+    },
+
+    async deliverEvent(call: EventDeliveryCall): Promise<EventDeliveryResult> {
+      const ctx = Context.current();
+      const attempt = ctx.info.attempt + (call.attemptsBefore ?? 0);
+      const { webhooks, events } = await repos();
+      const [webhook, secrets, event] = await Promise.all([
+        webhooks.get(call.webhookId),
+        webhooks.signingSecrets(call.webhookId),
+        events.get(call.eventId),
+      ]);
+      if (!webhook || !webhook.active) return { skipped: webhook ? 'inactive' : 'deleted', attempt };
+      if (!event) throw notSendable(`event ${call.eventId} is not in the registry`);
+      let req;
+      try {
+        req = buildEventRequest({ webhook, event, secrets, attempt, messageId: messageIdOf(call) }, Date.now());
+      } catch (err) {
+        if (err instanceof NotXmlError) throw notSendable(`cannot be written as XML: ${err.message}`);
+        throw err;
+      }
+      const policy = {
+        timeoutMs: toMs(webhook.timeout),
+        retry: resolveRetry(webhook),
+        successStatuses: webhook.successStatuses,
+      };
+      const result = await withHeartbeats(ctx, attempt, () =>
+        send(req, policy, { agent, attempt, signal: ctx.cancellationSignal }),
+      );
+      return { status: result.status, attempt: result.attempt };
+    },
+  };
+}
+
+/** webhook-id: one per webhook and event, the same on every attempt, so a receiver drops a redelivery. */
+export function messageIdOf(call: Pick<EventDeliveryCall, 'webhookId' | 'eventId'>): string {
+  return `${call.webhookId}/${call.eventId}`;
+}
+
+function subscriberOf(webhook: Webhook, type: string): Subscriber {
+  const host = new URL(webhook.url).host;
+  return {
+    webhookId: webhook.id,
+    summary: `${type} → ${host}`,
+    host,
+    delayMs: webhook.delay ? webhook.delay.amount * DELAY_UNITS[webhook.delay.unit] : 0,
+    timeoutMs: toMs(webhook.timeout),
+    retry: resolveRetry(webhook),
+  };
+}
+
+function notSendable(message: string): ApplicationFailure {
+  return ApplicationFailure.create({ type: FailureType.EventNotSendable, message, nonRetryable: true });
+}

@@ -1,0 +1,72 @@
+// The registry's schema, in versioned steps applied at start-up, each once, under an advisory lock so two processes
+// starting together on one PostgreSQL server do not race. Kept as code, not .sql files, so the build carries them.
+import type { Db } from './db';
+
+interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'webhooks, their secrets, events and API keys',
+    sql: `
+      create table webhooks (
+        id text primary key,
+        event text not null,
+        active boolean not null,
+        config jsonb not null,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      );
+      create index webhooks_by_event on webhooks (event, id) where active;
+      create table webhook_secrets (
+        webhook_id text not null references webhooks (id) on delete cascade,
+        secret text not null,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz
+      );
+      create index webhook_secrets_by_webhook on webhook_secrets (webhook_id);
+      create table events (
+        id text primary key,
+        type text not null,
+        body json not null,
+        published_at timestamptz not null default now(),
+        fan_out_started_at timestamptz
+      );
+      create table api_keys (
+        hash text primary key,
+        label text not null,
+        created_at timestamptz not null default now()
+      );`,
+  },
+];
+
+/** An arbitrary constant naming hookstep's migration lock among the server's advisory locks. */
+const MIGRATION_LOCK = 7_283_914;
+
+/** Applies the migrations not applied yet; returns their versions. */
+export async function migrate(db: Db): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await tx.query(
+      'create table if not exists hookstep_migrations (version int primary key, name text not null, applied_at timestamptz not null default now())',
+    );
+    const done = new Set(
+      (await tx.query<{ version: number }>('select version from hookstep_migrations')).map((r) => r.version),
+    );
+    const applied: number[] = [];
+    for (const m of MIGRATIONS.filter((m) => !done.has(m.version))) {
+      for (const statement of m.sql
+        .split(';')
+        .map((s) => s.trim())
+        .filter(Boolean))
+        await tx.query(statement);
+      await tx.query('insert into hookstep_migrations (version, name) values ($1, $2)', [m.version, m.name]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}

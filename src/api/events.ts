@@ -1,0 +1,52 @@
+// /v1/events (publish) and /v1/event-types (the seeds' types, and the types webhooks and events use).
+import type { Client } from '@temporalio/client';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Registry } from '../../activities/registry';
+import { AUTOMATION_LIMITS, EventSchema, KNOWN_EVENT_TYPES, PublishedEventSchema, shapeProblems } from '../contract';
+import { problem, sendProblem } from './problems';
+import { publishEvent } from './publish';
+
+const EventTypesSchema = z.object({
+  eventTypes: z.array(
+    z.object({ type: z.string(), source: z.string(), description: z.string().optional(), webhooks: z.number().int() }),
+  ),
+});
+
+export function eventRoutes(deps: { registry: Registry; client: Client; taskQueue: string }): FastifyPluginAsyncZod {
+  return (app) => {
+    app.post(
+      '/v1/events',
+      { schema: { body: EventSchema, response: { 202: PublishedEventSchema, 200: PublishedEventSchema } } },
+      async (request, reply) => {
+        // The data of an event may nest, as orders do; within the limits of an automation's trigger.
+        const shape = shapeProblems(request.body.data, AUTOMATION_LIMITS, 'body/data');
+        if (shape.length > 0) {
+          return sendProblem(reply, problem(400, 'the event data is too large or too deep', shape.map(splitIssue)));
+        }
+        const published = await publishEvent(deps, request.body);
+        return reply.code(published.duplicate ? 200 : 202).send(published);
+      },
+    );
+
+    app.get('/v1/event-types', { schema: { response: { 200: EventTypesSchema } } }, async () => {
+      const counts = new Map<string, number>();
+      for (const webhook of await deps.registry.webhooks.list({ limit: 10_000 })) {
+        counts.set(webhook.event, (counts.get(webhook.event) ?? 0) + 1);
+      }
+      for (const type of await deps.registry.events.publishedTypes()) counts.set(type, counts.get(type) ?? 0);
+      const known = KNOWN_EVENT_TYPES.map((k) => ({ ...k, webhooks: counts.get(k.type) ?? 0 }));
+      const seen = new Set(known.map((k) => k.type));
+      const inUse = [...counts]
+        .filter(([type]) => !seen.has(type))
+        .map(([type, webhooks]) => ({ type, source: 'in use', webhooks }));
+      return { eventTypes: [...known, ...inUse] };
+    });
+    return Promise.resolve();
+  };
+}
+
+function splitIssue(issue: string): { field: string; message: string } {
+  const i = issue.indexOf(': ');
+  return { field: issue.slice(0, i), message: issue.slice(i + 2) };
+}

@@ -1,0 +1,97 @@
+// /v1/webhooks: create, list, read, change, delete, rotate the secret. Bodies are checked by the contract's schemas
+// (the ones the TypeScript client and the OpenAPI document use); a secret leaves the API only when it is made.
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { Registry } from '../../activities/registry';
+import { newSigningSecret } from '../../activities/registry';
+import {
+  CreateWebhookSchema,
+  CreatedWebhookSchema,
+  EventTypeSchema,
+  RotatedSecretSchema,
+  UpdateWebhookSchema,
+  WebhookSchema,
+} from '../contract';
+import { problem, sendProblem } from './problems';
+
+const IdParams = z.object({ id: z.string().min(1).max(128) });
+const ListQuery = z.object({
+  event: EventTypeSchema.optional(),
+  active: z.enum(['true', 'false']).optional(),
+  after: z.string().max(128).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
+
+type App = Parameters<FastifyPluginAsyncZod>[0];
+const notFound = { 404: z.any() };
+
+export function webhookRoutes(registry: Registry): FastifyPluginAsyncZod {
+  return (app) => {
+    readRoutes(app, registry);
+    writeRoutes(app, registry);
+    return Promise.resolve();
+  };
+}
+
+function writeRoutes(app: App, registry: Registry): void {
+  app.post(
+    '/v1/webhooks',
+    { schema: { body: CreateWebhookSchema, response: { 201: CreatedWebhookSchema } } },
+    async (request, reply) => {
+      const { secret: given, ...fields } = request.body;
+      const secret = given ?? newSigningSecret();
+      const webhook = await registry.webhooks.create(fields, secret);
+      return reply.code(201).send({ ...webhook, secret });
+    },
+  );
+
+  app.patch(
+    '/v1/webhooks/:id',
+    { schema: { params: IdParams, body: UpdateWebhookSchema, response: { 200: WebhookSchema, ...notFound } } },
+    async (request, reply) => {
+      const webhook = await registry.webhooks.update(request.params.id, request.body);
+      return webhook ?? sendProblem(reply, problem(404, 'no such webhook'));
+    },
+  );
+
+  app.delete('/v1/webhooks/:id', { schema: { params: IdParams } }, async (request, reply) => {
+    if (!(await registry.webhooks.delete(request.params.id)))
+      return sendProblem(reply, problem(404, 'no such webhook'));
+    return reply.code(204).send();
+  });
+
+  app.post(
+    '/v1/webhooks/:id/rotate-secret',
+    { schema: { params: IdParams, response: { 200: RotatedSecretSchema, ...notFound } } },
+    async (request, reply) => {
+      const secret = newSigningSecret();
+      const until = await registry.webhooks.rotateSecret(request.params.id, secret);
+      if (!until) return sendProblem(reply, problem(404, 'no such webhook'));
+      return { secret, previousValidUntil: until.toISOString() };
+    },
+  );
+}
+
+function readRoutes(app: App, registry: Registry): void {
+  app.get(
+    '/v1/webhooks',
+    { schema: { querystring: ListQuery, response: { 200: z.object({ webhooks: z.array(WebhookSchema) }) } } },
+    async (request) => {
+      const { active, ...rest } = request.query;
+      const webhooks = await registry.webhooks.list({
+        ...rest,
+        active: active === undefined ? undefined : active === 'true',
+      });
+      return { webhooks };
+    },
+  );
+
+  app.get(
+    '/v1/webhooks/:id',
+    { schema: { params: IdParams, response: { 200: WebhookSchema, ...notFound } } },
+    async (request, reply) => {
+      const webhook = await registry.webhooks.get(request.params.id);
+      return webhook ?? sendProblem(reply, problem(404, 'no such webhook'));
+    },
+  );
+}

@@ -1,0 +1,95 @@
+// `hookstep webhooks create|list|get|update|delete|rotate-secret`: event webhooks through the HTTP API. A webhook is
+// given as flags or as a JSON file (--file), the flags winning; the API's schema checks it before anything is sent.
+import type { Command } from 'commander';
+import type { CreateWebhookInput } from '../../contract';
+import { apiClientFromEnv, print } from '../apiClient';
+import { readJsonObject } from '../files';
+import { parsePair } from '../flags';
+import { EXIT, collect, setExit } from '../shared';
+
+interface WebhookFlags {
+  file?: string;
+  label?: string;
+  event?: string;
+  url?: string;
+  active?: boolean;
+  format?: string;
+  envelope?: string;
+  additionalField?: string[];
+  delay?: string;
+  header?: string[];
+  timeout?: string;
+  successStatus?: string[];
+  secret?: string;
+}
+
+/** The webhook the flags describe over the file's; an unknown value is left for the schema to name. */
+function webhookFromFlags(flags: WebhookFlags): Record<string, unknown> {
+  const out: Record<string, unknown> = flags.file ? readJsonObject(flags.file) : {};
+  for (const key of ['label', 'event', 'url', 'format', 'envelope', 'secret', 'active'] as const) {
+    if (flags[key] !== undefined) out[key] = flags[key];
+  }
+  if (flags.additionalField) out.additionalFields = flags.additionalField;
+  if (flags.header) out.headers = Object.fromEntries(flags.header.map((h) => parsePair('--header', h)));
+  if (flags.timeout) out.timeout = /^\d+$/.test(flags.timeout) ? Number(flags.timeout) : flags.timeout;
+  if (flags.successStatus) out.successStatuses = flags.successStatus.map(Number);
+  if (flags.delay) {
+    const [amount, unit] = flags.delay.trim().split(/\s+/);
+    out.delay = { amount: Number(amount), unit };
+  }
+  return out;
+}
+
+function fieldOptions(command: Command): Command {
+  return command
+    .option('--file <webhook.json>', 'the webhook as JSON (flags override its fields)')
+    .option('--label <label>', 'a name for people')
+    .option('--event <type>', 'the one event type it receives, e.g. order.created')
+    .option('--url <url>', 'where to deliver')
+    .option('--format <json|xml>', 'the body format')
+    .option('--envelope <standard|virto|ecwid|shoprenter>', 'the body shape')
+    .option('--additional-field <name>', "an entity field added to Virto's body (repeatable, at most 10)", collect)
+    .option('--delay <"amount unit">', 'wait before delivering, e.g. "10 day" or "2 hour"')
+    .option('--header <k=v>', 'a request header (repeatable)', collect)
+    .option('--timeout <duration>', 'per attempt, e.g. 30s')
+    .option('--success-status <code>', 'a status that counts as delivered (repeatable; default any 2xx)', collect);
+}
+
+export function webhooksCommand(cli: Command): void {
+  const webhooks = cli.command('webhooks').description('event webhooks, through the HTTP API');
+  fieldOptions(webhooks.command('create').description('register a webhook; prints it and, once, its secret'))
+    .option('--inactive', 'register it switched off')
+    .option('--secret <whsec_...>', 'the signing secret (default: a new one)')
+    .action(async (flags: WebhookFlags & { inactive?: boolean }) => {
+      const input = { ...webhookFromFlags(flags), ...(flags.inactive ? { active: false } : {}) };
+      print(await apiClientFromEnv().webhooks.create(input as CreateWebhookInput));
+      setExit(EXIT.ok);
+    });
+  webhooks
+    .command('list')
+    .description('list webhooks (never their secrets)')
+    .option('--event <type>', 'only this event type')
+    .action(async (flags: { event?: string }) => {
+      print(await apiClientFromEnv().webhooks.list(flags.event ? { event: flags.event } : {}));
+      setExit(EXIT.ok);
+    });
+  webhooks
+    .command('get <id>')
+    .action(async (id: string) => setExit((print(await apiClientFromEnv().webhooks.get(id)), EXIT.ok)));
+  fieldOptions(webhooks.command('update <id>').description('change the fields given'))
+    .option('--active <true|false>', 'switch it on or off')
+    .action(async (id: string, flags: WebhookFlags & { active?: string }) => {
+      const changes = webhookFromFlags({ ...flags, active: undefined });
+      if (flags.active !== undefined)
+        changes.active = flags.active === 'true' ? true : flags.active === 'false' ? false : flags.active;
+      print(await apiClientFromEnv().webhooks.update(id, changes));
+      setExit(EXIT.ok);
+    });
+  webhooks
+    .command('delete <id>')
+    .action(async (id: string) => setExit((await apiClientFromEnv().webhooks.delete(id), EXIT.ok)));
+  webhooks
+    .command('rotate-secret <id>')
+    .description('a new secret, printed once; the old one signs beside it for 24 hours')
+    .action(async (id: string) => setExit((print(await apiClientFromEnv().webhooks.rotateSecret(id)), EXIT.ok)));
+}

@@ -1,0 +1,88 @@
+// A typed client of the HTTP API of event webhooks, on Node's own fetch (no extra HTTP client). Input is checked with
+// the API's own schemas before anything is sent (InvalidInputError names the fields); a problem answer throws ApiError.
+import { z } from 'zod';
+import {
+  ApiError,
+  CreateWebhookSchema,
+  CreatedWebhookSchema,
+  EventSchema,
+  InvalidInputError,
+  PublishedEventSchema,
+  RotatedSecretSchema,
+  UpdateWebhookSchema,
+  WebhookSchema,
+  formatIssues,
+  type CreateWebhookInput,
+  type EventInput,
+  type UpdateWebhookInput,
+} from '../contract';
+
+export interface ApiClientOptions {
+  /** e.g. http://127.0.0.1:8788 */
+  url: string;
+  /** An API key (hsk_…), sent as Authorization: Bearer. */
+  apiKey: string;
+}
+
+export type ApiClient = ReturnType<typeof createApiClient>;
+
+export function createApiClient(options: ApiClientOptions) {
+  const call = request(options);
+  return {
+    webhooks: {
+      create: (input: CreateWebhookInput) =>
+        call('POST', '/v1/webhooks', CreatedWebhookSchema, checked('webhook', CreateWebhookSchema, input)),
+      list: (filter: { event?: string; active?: boolean } = {}) => {
+        const query = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]));
+        return call('GET', `/v1/webhooks?${query.toString()}`, WebhookListSchema).then((r) => r.webhooks);
+      },
+      get: (id: string) => call('GET', `/v1/webhooks/${encodeURIComponent(id)}`, WebhookSchema),
+      update: (id: string, changes: UpdateWebhookInput) =>
+        call(
+          'PATCH',
+          `/v1/webhooks/${encodeURIComponent(id)}`,
+          WebhookSchema,
+          checked('webhook', UpdateWebhookSchema, changes),
+        ),
+      delete: (id: string) => call('DELETE', `/v1/webhooks/${encodeURIComponent(id)}`, undefined),
+      rotateSecret: (id: string) =>
+        call('POST', `/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`, RotatedSecretSchema),
+    },
+    events: {
+      publish: (event: EventInput) =>
+        call('POST', '/v1/events', PublishedEventSchema, checked('event', EventSchema, event)),
+    },
+  };
+}
+
+const WebhookListSchema = z.object({ webhooks: WebhookSchema.array() });
+
+/** The input as the API will see it, or InvalidInputError naming each bad field; nothing is sent. */
+function checked<S extends z.ZodType>(kind: 'webhook' | 'event', schema: S, input: unknown): z.input<S> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new InvalidInputError(kind, formatIssues(parsed.error, kind));
+  return input as z.input<S>;
+}
+
+function request(options: ApiClientOptions) {
+  const base = options.url.replace(/\/+$/, '');
+  return async <S extends z.ZodType | undefined>(
+    method: string,
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<S extends z.ZodType ? z.output<S> : undefined> => {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${options.apiKey}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const json: unknown = text ? JSON.parse(text) : undefined;
+    if (!res.ok) throw new ApiError(res.status, json ?? {});
+    return (schema ? schema.parse(json) : undefined) as S extends z.ZodType ? z.output<S> : undefined;
+  };
+}

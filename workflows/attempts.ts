@@ -1,0 +1,97 @@
+// How every delivery (a step's, an event's) makes its attempts. Attempt 1 runs as a local activity, in the workflow
+// task that starts the run, so a receiver that accepts at once costs one workflow task and no activity dispatch. A
+// retryable failure waits the backoff (or the receiver's Retry-After) on a timer and hands the remaining attempts to
+// a regular activity under the delivery's retry policy, so each of them shows pending, with heartbeats, in the UI.
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  CancelledFailure,
+  TemporalFailure,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities';
+import { retryAfterFirst, type ResolvedRetry } from '../src/contract/retry';
+
+/** A worker that dies mid-delivery is noticed after this long, not after the whole attempt timeout. */
+export const HEARTBEAT_TIMEOUT_MS = 5_000;
+/** Room for the activity to read, classify and report after its own deadline fires. */
+const REPORT_MARGIN_MS = 10_000;
+
+type Deliveries = Pick<Activities, 'deliverWebhook' | 'deliverEvent'>;
+
+export interface AttemptPlan {
+  /** One attempt's deadline, before the margin. */
+  timeoutMs: number;
+  /** "POST api.example.com/hooks", "order.created → api.example.com". */
+  summary: string;
+  /** The retry policy, read only once attempt 1 ran (a step's input is then known to be valid). */
+  retry(): ResolvedRetry;
+}
+
+export async function deliverWithRetries<K extends keyof Deliveries>(
+  activity: K,
+  call: Parameters<Deliveries[K]>[0],
+  plan: AttemptPlan,
+): Promise<Awaited<ReturnType<Deliveries[K]>>> {
+  const startToCloseTimeout = plan.timeoutMs + REPORT_MARGIN_MS;
+  const first = proxyLocalActivities<Deliveries>({
+    startToCloseTimeout,
+    retry: { maximumAttempts: 1 },
+    summary: `attempt 1: ${plan.summary}`,
+  });
+  try {
+    return (await (first[activity] as (c: typeof call) => Promise<unknown>)(call)) as Awaited<
+      ReturnType<Deliveries[K]>
+    >;
+  } catch (err) {
+    const after = retryable(err) ? retryAfterFirst(plan.retry()) : undefined;
+    if (!after) throw err;
+    await sleep(retryAfterMs(err) ?? after.firstBackoffMs, { summary: `backoff before attempt 2 of ${plan.summary}` });
+    const rest = proxyActivities<Deliveries>({
+      startToCloseTimeout,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+      retry: after.rest,
+      summary: plan.summary,
+    });
+    const next = { ...call, attemptsBefore: 1 };
+    return (await (rest[activity] as (c: typeof next) => Promise<unknown>)(next)) as Awaited<ReturnType<Deliveries[K]>>;
+  }
+}
+
+/**
+ * The run fails with the delivery's own failure: its type, message and details, so the run's failure reads
+ * "POST … got HTTP 404 on attempt 1; not retried (4xx)" in the list and the page header. A local attempt's failure
+ * is that failure itself; a regular activity's is wrapped in an ActivityFailure, which is kept as the cause.
+ */
+export async function asRunFailure<T>(attempt: Promise<T>): Promise<T> {
+  try {
+    return await attempt;
+  } catch (err) {
+    if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)) throw err;
+    const { type, message, details } = err.cause;
+    throw ApplicationFailure.create({
+      type: type ?? undefined,
+      message,
+      details: details ?? undefined,
+      nonRetryable: true,
+      cause: err,
+    });
+  }
+}
+
+/** Whether the delivery may try again after attempt 1: anything but a non-retryable failure or a cancellation. */
+function retryable(err: unknown): boolean {
+  const failure = err instanceof ActivityFailure ? err.cause : err;
+  if (failure instanceof ApplicationFailure) return !failure.nonRetryable;
+  return err instanceof TemporalFailure && !(failure instanceof CancelledFailure);
+}
+
+/** A receiver's Retry-After on attempt 1, as the activity recorded it in the failure's details. */
+function retryAfterMs(err: unknown): number | undefined {
+  const failure = err instanceof ActivityFailure ? err.cause : err;
+  const details = failure instanceof ApplicationFailure ? failure.details : undefined;
+  const ms = (details?.[0] as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof ms === 'number' ? ms : undefined;
+}

@@ -1,0 +1,18 @@
+// One event delivered to one webhook: its own run (ID `<webhook id>/<event id>`, summary `order.created → host`), so
+// each delivery is listed and inspected on its own. Waits the webhook's delay on a durable timer, then makes its
+// attempts; the webhook and the event are read at each attempt, so a webhook deactivated meanwhile is not sent.
+import { sleep } from '@temporalio/workflow';
+import type { EventDeliveryResult, Subscriber } from '../activities';
+import { asRunFailure, deliverWithRetries } from './attempts';
+
+export interface EventDeliveryInput extends Subscriber {
+  eventId: string;
+  type: string;
+}
+
+export async function eventDelivery(input: EventDeliveryInput): Promise<EventDeliveryResult> {
+  if (input.delayMs > 0) await sleep(input.delayMs, { summary: `delay before ${input.summary}` });
+  const call = { webhookId: input.webhookId, eventId: input.eventId };
+  const plan = { timeoutMs: input.timeoutMs, summary: input.summary, retry: () => input.retry };
+  return asRunFailure(deliverWithRetries('deliverEvent', call, plan));
+}
