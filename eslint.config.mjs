@@ -28,6 +28,7 @@ const ABOVE = {
   contract: [
     './src/client',
     './src/receiver',
+    './src/api',
     './src/worker',
     './src/cli',
     './src/cli.ts',
@@ -35,19 +36,30 @@ const ABOVE = {
     './workflows',
     './activities',
   ],
-  workflows: ['./src/client', './src/receiver', './src/worker', './src/cli', './src/cli.ts', './src/index.ts'],
-  activities: [
-    './workflows',
+  workflows: [
     './src/client',
     './src/receiver',
+    './src/api',
     './src/worker',
     './src/cli',
     './src/cli.ts',
     './src/index.ts',
   ],
-  client: ['./src/worker', './src/cli', './src/cli.ts', './workflows', './activities'],
+  activities: [
+    './workflows',
+    './src/client',
+    './src/receiver',
+    './src/api',
+    './src/worker',
+    './src/cli',
+    './src/cli.ts',
+    './src/index.ts',
+  ],
+  client: ['./src/worker', './src/api', './src/cli', './src/cli.ts', './workflows', './activities'],
+  // The API serves the registry (activities/registry) and starts fan-outs; it runs no worker.
+  api: ['./src/worker', './src/cli', './src/cli.ts', './workflows'],
   receiver: ['./src/worker', './src/cli', './src/cli.ts', './workflows', './activities'],
-  worker: ['./src/cli', './src/cli.ts'],
+  worker: ['./src/cli', './src/cli.ts', './src/api'],
 };
 
 export default tseslint.config(
@@ -70,7 +82,8 @@ export default tseslint.config(
             { target: './activities', from: ABOVE.activities, message: 'Activities stand on the contract only.' },
             { target: ['./src/client', './src/index.ts'], from: ABOVE.client, message: NOT_FOR_CLIENTS },
             { target: './src/receiver', from: ABOVE.receiver, message: NOT_FOR_RECEIVERS },
-            { target: './src/worker', from: ABOVE.worker, message: 'The worker entry does not use the CLI.' },
+            { target: './src/api', from: ABOVE.api, message: 'The API serves the registry and starts runs; no worker.' },
+            { target: './src/worker', from: ABOVE.worker, message: 'The worker entry uses neither the CLI nor the API.' },
           ],
         },
       ],

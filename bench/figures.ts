@@ -311,12 +311,14 @@ async function burst(
       const started = performance.now();
       const handle = await start(i);
       results.push(
-        temporal.client.withAbortSignal(abandon.signal, () => handle.result()).then((r: unknown) => {
-          const now = performance.now();
-          finished.push(now);
-          latencies.push(now - started);
-          return r;
-        }),
+        temporal.client
+          .withAbortSignal(abandon.signal, () => handle.result())
+          .then((r: unknown) => {
+            const now = performance.now();
+            finished.push(now);
+            latencies.push(now - started);
+            return r;
+          }),
       );
     });
     return Promise.all(results);

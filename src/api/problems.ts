@@ -43,11 +43,14 @@ export function sendProblem(reply: FastifyReply, p: Problem, headers: Record<str
 export function problemOf(err: FastifyError): Problem {
   if (hasZodFastifySchemaValidationErrors(err)) {
     const where = err.validationContext ?? 'body';
-    const errors = err.validation.map((v) => ({
-      field: `${where}${v.instancePath || ''}`,
-      message: v.message ?? 'is invalid',
-    }));
-    return problem(400, `the ${where} does not match the schema`, errors);
+    // The first reason for each field, as the CLI and the workflows report them.
+    const errors = new Map<string, string>();
+    for (const v of err.validation) {
+      const field = `${where}${v.instancePath || ''}`;
+      if (!errors.has(field)) errors.set(field, v.message ?? 'is invalid');
+    }
+    const list = [...errors].map(([field, message]) => ({ field, message }));
+    return problem(400, `the ${where} does not match the schema`, list);
   }
   const status = err.statusCode ?? 500;
   if (status === 413) return problem(413, 'the body is too large');

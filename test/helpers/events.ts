@@ -1,5 +1,6 @@
 // A test file's event-webhook stack on one registry database: the registry, a worker on the file's own task queue
 // that reads it, the HTTP API on a free port with an API key, a Temporal client, and receivers.
+import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { newApiKey, type Registry } from '../../activities/registry';
 import { createApi } from '../../src/api';
@@ -19,7 +20,32 @@ export interface EventStack {
   receiver(handler: Handler): Promise<Receiver>;
 }
 
-export function useEventStack(name: string, database: RegistryDatabase): EventStack {
+export const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
+
+/**
+ * Waits for the event's fan-out and every delivery it started (an event's deliveries are the runs
+ * `<webhook id>/<event id>`); returns the deliveries' results by webhook id.
+ */
+export async function delivered(stack: EventStack, eventId: string): Promise<Record<string, unknown>> {
+  const { client } = stack.temporal();
+  await client.workflow.getHandle(`event/${eventId}`).result();
+  const results: Record<string, unknown> = {};
+  for (const w of await stack.registry().webhooks.list({ limit: 1000 })) {
+    try {
+      results[w.id] = await client.workflow.getHandle(`${w.id}/${eventId}`).result();
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+    }
+  }
+  return results;
+}
+
+export interface StackOptions {
+  /** Run a worker in this process (default); false when the test runs its own, as a process. */
+  worker?: boolean;
+}
+
+export function useEventStack(name: string, database: RegistryDatabase, options: StackOptions = {}): EventStack {
   const taskQueue = uniqueQueue(name);
   const apiKey = newApiKey();
   let registry: Registry | undefined;
@@ -32,7 +58,7 @@ export function useEventStack(name: string, database: RegistryDatabase): EventSt
     registry = await database.open();
     await registry.apiKeys.add(apiKey, 'test');
     temporal = await connectClient();
-    worker = await startWorker(taskQueue, { registry });
+    if (options.worker !== false) worker = await startWorker(taskQueue, { registry });
     app = await createApi({ registry, client: temporal.client, taskQueue });
     url = await app.listen({ port: 0, host: '127.0.0.1' });
   }, 60_000);

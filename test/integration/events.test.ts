@@ -3,29 +3,9 @@
 import { Webhook as StandardWebhook } from 'standardwebhooks';
 import type { CreateWebhookInput, EventInput } from '../../src/contract';
 import { ECWID_EXAMPLE, SHOPRENTER_ORDER_EXAMPLE, SHOPRENTER_WEBHOOK, VIRTO_EXAMPLE } from '../fixtures/seeds';
-import { useEventStack, type EventStack } from '../helpers/events';
+import { delivered, unique, useEventStack } from '../helpers/events';
 import { json, type Receiver } from '../helpers/receiver';
 import { registryDatabases } from '../helpers/registry';
-
-const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
-
-/** Waits for the event's fan-out and every delivery it started; returns the deliveries' results by webhook id. */
-async function delivered(stack: EventStack, eventId: string): Promise<Record<string, unknown>> {
-  const { client } = stack.temporal();
-  const fanOut = await client.workflow.getHandle(`event/${eventId}`).result();
-  const runs = await stack.registry().webhooks.list({ limit: 1000 });
-  const results: Record<string, unknown> = {};
-  for (const w of runs) {
-    const handle = client.workflow.getHandle(`${w.id}/${eventId}`);
-    results[w.id] = await handle.result().catch((err: unknown) => (isNotFound(err) ? undefined : Promise.reject(err)));
-  }
-  expect(fanOut).toMatchObject({ existing: 0 });
-  return Object.fromEntries(Object.entries(results).filter(([, r]) => r !== undefined));
-}
-
-function isNotFound(err: unknown): boolean {
-  return err instanceof Error && err.name === 'WorkflowNotFoundError';
-}
 
 describe.each(registryDatabases())('event webhooks on $name', (database) => {
   const stack = useEventStack('events', database);
@@ -86,14 +66,12 @@ describe.each(registryDatabases())('event webhooks on $name', (database) => {
     });
     const eventId = unique('shoprenter');
     const order = SHOPRENTER_ORDER_EXAMPLE.orders.order[0];
-    await stack
-      .api()
-      .events.publish({
-        id: eventId,
-        type: 'order_confirm',
-        entity: { id: order.innerId, type: 'order' },
-        data: order,
-      });
+    await stack.api().events.publish({
+      id: eventId,
+      type: 'order_confirm',
+      entity: { id: order.innerId, type: 'order' },
+      data: order,
+    });
     await delivered(stack, eventId);
     const req = ok.requests.find((r) => r.url === new URL(created.url).pathname)!;
     expect(req.body).toBe(JSON.stringify(SHOPRENTER_ORDER_EXAMPLE));

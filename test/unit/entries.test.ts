@@ -38,6 +38,14 @@ test('hookstep/receiver loads the client and zod, and neither the worker, the te
   expect(loaded).not.toContain('fastify');
 });
 
+test('hookstep/api (the HTTP API) loads Fastify and no worker runtime or test server', () => {
+  const loaded = packagesLoadedBy('src/api/index.ts');
+  expect(loaded).toContain('fastify');
+  for (const heavy of ['@temporalio/worker', '@temporalio/testing', '@temporalio/core-bridge']) {
+    expect(loaded).not.toContain(heavy);
+  }
+});
+
 test('hookstep/worker loads the worker runtime and undici', () => {
   const loaded = packagesLoadedBy('src/worker/index.ts');
   expect(loaded).toEqual(expect.arrayContaining(['@temporalio/worker', 'undici']));

@@ -8,6 +8,9 @@ import { join } from 'node:path';
 const root = join(__dirname, '..', '..');
 
 const PROBES: [what: string, file: string, code: string, rule: string | null][] = [
+  ['the API importing the worker', 'src/api', "export { createWorker } from '../worker';", 'paths'],
+  ['the worker importing the API', 'src/worker', "export { createApi } from '../api';", 'paths'],
+  ['the API importing the registry', 'src/api', "export { openRegistry } from '../../activities/registry';", null],
   ['the contract importing the worker', 'src/contract', "export { createWorker } from '../worker';", 'paths'],
   [
     'the contract importing an activity',

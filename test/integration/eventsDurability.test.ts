@@ -1,0 +1,64 @@
+// A worker process killed while an event's deliveries are under way, and the event published again: every webhook gets the event
+// from exactly one delivery run, <webhook id>/<event id>, under one webhook-id. On PostgreSQL, the database two
+// worker processes can share (PGlite serves one process).
+import { openRegistry } from '../../activities/registry';
+import { spawnCli } from '../helpers/cli';
+import { unique, useEventStack } from '../helpers/events';
+import { createDatabase } from '../helpers/postgres';
+import { json } from '../helpers/receiver';
+import { startWorker, temporalAddress } from '../helpers/temporal';
+
+const server = process.env.HOOKSTEP_TEST_POSTGRES_URL;
+const WEBHOOKS = 30;
+
+// Without PostgreSQL installed (never in CI, which installs it) there is no database two processes can share.
+const describeOnPostgres = server ? describe : describe.skip;
+
+describeOnPostgres('a fan-out across a worker crash and a re-publish, on PostgreSQL', () => {
+  let url = '';
+  const stack = useEventStack(
+    'events-kill',
+    { name: 'PostgreSQL', open: async () => openRegistry({ url: (url = await createDatabase(server!)) }) },
+    { worker: false },
+  );
+
+  test('each webhook receives the event from one run, under one webhook-id', async () => {
+    const r = await stack.receiver((_req, res) => json(res, 200, {}));
+    const type = unique('order.created');
+    const hooks = [];
+    for (let i = 0; i < WEBHOOKS; i++) {
+      hooks.push(await stack.api().webhooks.create({ label: `h${i}`, event: type, url: `${r.url}/h${i}` }));
+    }
+    const first = spawnCli(['worker'], {
+      TEMPORAL_ADDRESS: temporalAddress(),
+      HOOKSTEP_TASK_QUEUE: stack.taskQueue,
+      HOOKSTEP_DATABASE_URL: url,
+      HOOKSTEP_ALLOWED_NETWORKS: '127.0.0.0/8',
+    });
+    await first.waitFor(/hookstep worker polling/);
+    const event = { id: unique('evt'), type, entity: { id: 1, type: 'order' } };
+    const published = await stack.api().events.publish(event);
+    await r.waitFor(5);
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect(await stack.api().events.publish(event)).toMatchObject({
+      duplicate: true,
+      workflowId: published.workflowId,
+    });
+
+    const second = await startWorker(stack.taskQueue, { registry: stack.registry() });
+    try {
+      const { client } = stack.temporal();
+      expect(await client.workflow.getHandle(published.workflowId).result()).toMatchObject({ started: WEBHOOKS });
+      for (const hook of hooks) {
+        expect(await client.workflow.getHandle(`${hook.id}/${event.id}`).result()).toMatchObject({ status: 200 });
+      }
+    } finally {
+      await second.stop();
+    }
+    const expected = new Set(hooks.map((h) => `${h.id}/${event.id}`));
+    const seen = r.requests.map((q) => String(q.headers['webhook-id']));
+    expect(new Set(seen)).toEqual(expected);
+    for (const hook of hooks) expect(r.requests.some((q) => q.url === new URL(hook.url).pathname)).toBe(true);
+  }, 120_000);
+});
