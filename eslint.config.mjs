@@ -82,8 +82,16 @@ export default tseslint.config(
             { target: './activities', from: ABOVE.activities, message: 'Activities stand on the contract only.' },
             { target: ['./src/client', './src/index.ts'], from: ABOVE.client, message: NOT_FOR_CLIENTS },
             { target: './src/receiver', from: ABOVE.receiver, message: NOT_FOR_RECEIVERS },
-            { target: './src/api', from: ABOVE.api, message: 'The API serves the registry and starts runs; no worker.' },
-            { target: './src/worker', from: ABOVE.worker, message: 'The worker entry uses neither the CLI nor the API.' },
+            {
+              target: './src/api',
+              from: ABOVE.api,
+              message: 'The API serves the registry and starts runs; no worker.',
+            },
+            {
+              target: './src/worker',
+              from: ABOVE.worker,
+              message: 'The worker entry uses neither the CLI nor the API.',
+            },
           ],
         },
       ],
