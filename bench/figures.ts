@@ -1,4 +1,5 @@
 // The seven figures. Each runs its load `reps` times and reports every repetition; run.ts summarises them.
+import { setMaxListeners } from 'node:events';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,6 +29,8 @@ export interface Sizes {
   flakyRuns: number;
   /** Figure 10: runs held in flight while the worker's memory is read. */
   memCounts: number[];
+  /** Figure 11: webhooks one event fans out to, events sent to one webhook, and independent steps beside them. */
+  eventDeliveries: number;
 }
 
 export const FULL: Sizes = {
@@ -42,6 +45,7 @@ export const FULL: Sizes = {
   slowMs: 2_000,
   flakyRuns: 1_000,
   memCounts: [100, 500, 1_000],
+  eventDeliveries: 1_000,
 };
 
 /** Proves every figure still runs (CI); its numbers mean nothing. */
@@ -57,6 +61,7 @@ export const SMOKE: Sizes = {
   slowMs: 500,
   flakyRuns: 20,
   memCounts: [10, 20],
+  eventDeliveries: 20,
 };
 
 /** One number per repetition. `ratios` name another metric's key: the median of this over the median of that. */
@@ -216,6 +221,8 @@ export interface WorkerSetup {
   count?: number;
   workerOptions?: Record<string, unknown>;
   bundlePath?: string;
+  /** hookstep: serve the HTTP API of event webhooks from the worker process, on an in-memory registry. */
+  api?: boolean;
 }
 
 /** Starts worker processes, runs `fn` with them, and stops them whatever happens. */
@@ -224,7 +231,7 @@ export async function withWorkers<T>(
   temporal: Temporal,
   kind: WorkerKind,
   fn: (workers: Child<unknown>[]) => Promise<T>,
-  { count = 1, workerOptions = {}, bundlePath = bench.bundlePath }: WorkerSetup = {},
+  { count = 1, workerOptions = {}, bundlePath = bench.bundlePath, api = false }: WorkerSetup = {},
 ): Promise<T> {
   const taskQueue = `bench-${kind}`;
   const address = temporal.server.address;
@@ -236,6 +243,7 @@ export async function withWorkers<T>(
         taskQueue,
         bundlePath: kind === 'hookstep' ? bundlePath : undefined,
         workerOptions,
+        api,
       };
       return startWorker(config, bench.workerNodeArgs);
     }
@@ -292,7 +300,7 @@ interface Burst {
 }
 
 /** Starts `total` runs as fast as one client can (bounded in-flight starts) and waits for every result. */
-async function burst(
+export async function burst(
   bench: Bench,
   temporal: Temporal,
   workers: Child<unknown>[],
@@ -306,6 +314,8 @@ async function burst(
   const results: Promise<unknown>[] = [];
   // A failed burst cancels the result polls it leaves behind, so none outlives the figure or its connection.
   const abandon = new AbortController();
+  // Every result poll listens to it; thousands of listeners are expected, not a leak.
+  setMaxListeners(0, abandon.signal);
   const values = await (async () => {
     await closedLoop(total, bench.sizes.startConcurrency, async (i) => {
       const started = performance.now();
@@ -341,7 +351,7 @@ async function burst(
 }
 
 /** CPU used per process during a load, as % of one core (2 cores = 200%): where the time goes. */
-function cpuMeter(bench: Bench, temporal: Temporal, workers: Child<unknown>[]) {
+export function cpuMeter(bench: Bench, temporal: Temporal, workers: Child<unknown>[]) {
   const pids: Record<string, number> = { server: temporal.serverPid, receiver: bench.receiver.pid };
   workers.forEach((w, i) => (pids[`worker${workers.length > 1 ? i + 1 : ''}`] = w.pid));
   const before = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuMs(pid)]));
@@ -454,7 +464,7 @@ export async function endToEnd(
  * Worker CPU (every worker process) per delivery in ms, and every process's (server, workers, client, receiver) per
  * 1,000 deliveries in s: numerically the same as ms per delivery.
  */
-function cpuPerDelivery(cpuMs: Record<string, number>, runs: number): { workers: number; all: number } {
+export function cpuPerDelivery(cpuMs: Record<string, number>, runs: number): { workers: number; all: number } {
   const sum = (keys: string[]) => keys.reduce((total, k) => total + cpuMs[k], 0);
   const all = Object.keys(cpuMs);
   return { workers: sum(all.filter((k) => k.startsWith('worker'))) / runs, all: sum(all) / runs };

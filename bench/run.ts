@@ -32,7 +32,7 @@ const FlagsSchema = z.object({
   reps: z.coerce.number().int().min(1).max(20).optional(),
   figures: z
     .string()
-    .regex(/^([1-9]|10)(,([1-9]|10))*$/, 'a comma-separated list of figure numbers 1-10')
+    .regex(/^([1-9]|1[01])(,([1-9]|1[01]))*$/, 'a comma-separated list of figure numbers 1-11')
     .default(DEFAULT_FIGURES)
     .transform((s) => new Set(s.split(',').map(Number))),
   out: z.string().optional(),
@@ -104,7 +104,7 @@ async function main(): Promise<void> {
   try {
     if (want.has(1)) await figure('figure 1: HTTP limit (raw undici)', () => figure1(bench));
     if (want.has(2)) await figure('figure 2: activity path (deliver() without Temporal)', () => figure2(bench));
-    if ([3, 4, 5, 6, 7, 10].some((f) => want.has(f))) {
+    if ([3, 4, 5, 6, 7, 10, 11].some((f) => want.has(f))) {
       await guard.run('figures 3-7: in-memory dev server', async () => {
         const temporal = await startTemporal('memory');
         try {

@@ -9,10 +9,11 @@ import {
   type Temporal,
   type WorkerKind,
 } from './figures';
+import { figureEvents } from './figureEvents';
 import { memoryFigure } from './memory';
 
 /** Figure 9 is the cluster's (`--figures 9` with a cluster up); the rest run on the embedded dev server. */
-export const DEFAULT_FIGURES = '1,2,3,4,5,6,7,8,10';
+export const DEFAULT_FIGURES = '1,2,3,4,5,6,7,8,10,11';
 
 export type RunFigure = (name: string, fn: () => Promise<Metric[]>) => Promise<void>;
 
@@ -59,6 +60,11 @@ export async function inMemoryFigures(bench: Bench, temporal: Temporal, want: Se
   }
   if (want.has(7)) {
     for (const kind of ['naive', 'go'] as const) await baseline(bench, temporal, kind, figure);
+  }
+  if (want.has(11)) {
+    await figure('figure 11: event webhooks (fan-out, a stream of events, independent steps)', () =>
+      figureEvents(bench, temporal),
+    );
   }
   if (want.has(10)) {
     const kinds: WorkerKind[] = bench.goFloor ? ['hookstep', 'naive', 'go'] : ['hookstep', 'naive'];

@@ -1,8 +1,12 @@
 // A bench worker in its own process, as a deployment runs it: hookstep's worker (pre-bundled workflow code) or the
 // naive baseline (SDK defaults). Configured by one JSON env var, parsed at this boundary; prints one ready line.
+// With `api`, it also serves the HTTP API of event webhooks on an embedded registry, as `hookstep dev` does.
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { parseCidrList } from '../activities/destination';
+import { Client, Connection } from '@temporalio/client';
+import { newApiKey, openRegistry, type Registry } from '../activities/registry';
+import { createApi } from '../src/api';
 import { createWorker } from '../src/worker';
 import * as naiveActivities from './baselines/naive/activities';
 
@@ -14,6 +18,8 @@ export const BenchWorkerConfigSchema = z.object({
   bundlePath: z.string().optional(),
   /** hookstep only: passed to Worker.create after hookstep's own settings (one lever at a time). */
   workerOptions: z.record(z.string(), z.unknown()).default({}),
+  /** hookstep only: an in-memory registry and the HTTP API in this process; the ready line gives its URL and key. */
+  api: z.boolean().default(false),
 });
 export type BenchWorkerConfig = z.input<typeof BenchWorkerConfigSchema>;
 
@@ -22,6 +28,7 @@ async function main(): Promise<void> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const connection = await NativeConnection.connect({ address: config.address });
   let run: () => Promise<void>;
+  let ready: Record<string, string> = {};
   let shutdown: () => void;
   if (config.kind === 'naive') {
     const worker = await Worker.create({
@@ -33,21 +40,32 @@ async function main(): Promise<void> {
     run = () => worker.run();
     shutdown = () => worker.shutdown();
   } else {
+    const registry = config.api ? await openRegistry({ memory: true }) : undefined;
     const hookstep = await createWorker({
       connection,
       taskQueue: config.taskQueue,
       allowedNetworks: parseCidrList('127.0.0.0/8'),
       workflowBundle: config.bundlePath ? { codePath: config.bundlePath } : undefined,
       workerOptions: config.workerOptions,
+      registry,
     });
     run = () => hookstep.run();
     shutdown = () => hookstep.shutdown();
+    if (registry) ready = await serveApi(registry, config);
   }
   process.on('SIGTERM', shutdown);
   const running = run();
-  console.log(JSON.stringify({ ready: true }));
+  console.log(JSON.stringify({ ready: true, ...ready }));
   await running;
   await connection.close();
+}
+
+async function serveApi(registry: Registry, config: z.output<typeof BenchWorkerConfigSchema>) {
+  const apiKey = newApiKey();
+  await registry.apiKeys.add(apiKey, 'bench');
+  const client = new Client({ connection: await Connection.connect({ address: config.address }) });
+  const app = await createApi({ registry, client, taskQueue: config.taskQueue });
+  return { apiUrl: await app.listen({ port: 0, host: '127.0.0.1' }), apiKey };
 }
 
 main().catch((err: unknown) => {
