@@ -3,6 +3,7 @@
 import { ApplicationFailure, ChildWorkflowFailure, executeChild, workflowInfo } from '@temporalio/workflow';
 import {
   FailureType,
+  MAX_ID_LENGTH,
   TemplateResolutionError,
   deliveryFacts,
   resolveStep,
@@ -17,9 +18,6 @@ import {
 import { Progress } from './progress';
 import { sendWebhook } from './sendWebhook';
 import { failVisibly } from './visible';
-
-/** The server refuses workflow IDs over 1,000 characters; a longer parent ID gives way to the run ID in the child's. */
-const MAX_PARENT_ID_CHARS = 900;
 
 export async function automation(input: AutomationInput): Promise<AutomationResult> {
   return failVisibly(FailureType.InvalidAutomation, 'automation', async () => {
@@ -70,7 +68,9 @@ async function sendStep(
     await progress.wait(i, toMs(step.with.delay), `delay before step "${step.id}" (steps[${i}])`);
   }
   const info = workflowInfo();
-  const workflowId = `${info.workflowId.length > MAX_PARENT_ID_CHARS ? info.runId : info.workflowId}/${step.id}`;
+  // The server refuses IDs over MAX_ID_LENGTH; a parent ID too long for the child's gives way to the run ID.
+  const fits = info.workflowId.length + 1 + step.id.length <= MAX_ID_LENGTH;
+  const workflowId = `${fits ? info.workflowId : info.runId}/${step.id}`;
   progress.running(i, workflowId);
   try {
     const { delay: _waited, ...stepInput } = resolveStep(step, {
