@@ -1,20 +1,45 @@
-// Starts one real Temporal dev server for the run and bundles the workflow code once for every test worker.
+// Starts one real Temporal dev server for the run, or with HOOKSTEP_TEST_TARGET=cluster uses the running
+// `scripts/cluster` (PostgreSQL and the Temporal server), and bundles the workflow code once for every test worker.
 import { mkdtempSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readCluster } from '../scripts/temporal-cluster/cluster';
+import { loadClusterEnv } from '../scripts/temporal-cluster/env';
+import { serving } from '../scripts/temporal-cluster/server';
 import { bundleWorkflows, type DevServer, QUIET_LOGGER, startDevServer } from '../src/worker';
 
 declare global {
   var __hookstepDevServer: DevServer | undefined;
 }
 
-export default async function globalSetup(): Promise<void> {
-  const [server, bundle] = await Promise.all([startDevServer(), bundleWorkflows(QUIET_LOGGER)]);
+async function clusterAddress(): Promise<string> {
+  const dir = loadClusterEnv().HOOKSTEP_CLUSTER_DIR;
+  const state = readCluster(dir);
+  if (!state || !(await serving(state.address))) {
+    throw new Error(
+      `HOOKSTEP_TEST_TARGET=cluster, but no cluster serves from ${dir}: run scripts/cluster up first ` +
+        '(HOOKSTEP_CLUSTER_DIR names another one)',
+    );
+  }
+  return state.address;
+}
+
+async function devServerAddress(): Promise<string> {
+  const server = await startDevServer();
   globalThis.__hookstepDevServer = server;
+  return server.address;
+}
+
+export default async function globalSetup(): Promise<void> {
+  const [address, bundle] = await Promise.all([
+    // jest.config.js has already refused any other value.
+    process.env.HOOKSTEP_TEST_TARGET === 'cluster' ? clusterAddress() : devServerAddress(),
+    bundleWorkflows(QUIET_LOGGER),
+  ]);
   const dir = mkdtempSync(join(tmpdir(), 'hookstep-test-'));
   const codePath = join(dir, 'workflow-bundle.js');
   await writeFile(codePath, bundle.code);
-  process.env.HOOKSTEP_TEST_TEMPORAL_ADDRESS = server.address;
+  process.env.HOOKSTEP_TEST_TEMPORAL_ADDRESS = address;
   process.env.HOOKSTEP_TEST_WORKFLOW_BUNDLE = codePath;
 }

@@ -1,3 +1,4 @@
+/** @cluster */
 // A worker process killed mid-delivery: the heartbeat timeout notices within seconds and a new worker completes it.
 import { startSendWebhook } from '../../src/client';
 import { HEARTBEAT_TIMEOUT_MS } from '../../workflows/sendWebhook';

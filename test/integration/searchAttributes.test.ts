@@ -1,3 +1,4 @@
+/** @cluster */
 // hookstep's search attributes exist on the dev server from the start, with their types, so runs can set them.
 import { temporal as proto } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../src/contract';
