@@ -47,16 +47,22 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
 
 export interface Receiver extends Child<{ port: number }> {
   url: string;
-  stats(): Promise<ReceiverStats>;
+  stats(withIds?: boolean): Promise<ReceiverStats>;
   reset(): Promise<void>;
 }
 
 export interface ReceiverStats {
   requests: number;
   failed: number;
+  /** Requests answered 2xx. */
+  ok: number;
   peakOpenSockets: number;
   openSockets: number;
+  /** Distinct webhook-ids answered 2xx, and seen at all. */
   deliveredIds: number;
+  distinctIds: number;
+  /** With stats(true): each webhook-id answered 2xx. */
+  deliveredIdList?: string[];
 }
 
 export async function startReceiver(): Promise<Receiver> {
@@ -65,7 +71,8 @@ export async function startReceiver(): Promise<Receiver> {
   return {
     ...child,
     url,
-    stats: async () => (await (await fetch(`${url}/__stats`)).json()) as ReceiverStats,
+    stats: async (withIds = false) =>
+      (await (await fetch(`${url}/__stats${withIds ? '?ids=1' : ''}`)).json()) as ReceiverStats,
     reset: async () => void (await fetch(`${url}/__reset`, { method: 'POST' })).arrayBuffer(),
   };
 }
