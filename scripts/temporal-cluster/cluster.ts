@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { type ClusterEnv, SERVER_PORT_COUNT, loadClusterEnv } from './env';
+import { type ClusterEnv, MAX_PORT, SERVER_PORT_COUNT, loadClusterEnv } from './env';
 import { setUpNamespace } from './namespace';
 import { initPostgres, postgresRunning, postmasterPid, startPostgres, stopPostgres, type Postgres } from './postgres';
 import {
@@ -147,9 +147,9 @@ async function requireFree(ports: number[], what: string): Promise<void> {
   }
 }
 
-/** The first of `count` consecutive free ports, from a range clear of common defaults. */
+/** The first of `count` consecutive free ports, from a range clear of common defaults and below MAX_PORT. */
 async function freeRun(count: number, avoid: number[] = []): Promise<number> {
-  for (let base = 20_000 + Math.floor(Math.random() * 20_000); base < 60_000; base += count + 1) {
+  for (let base = 20_000 + Math.floor(Math.random() * 10_000); base + count - 1 <= MAX_PORT; base += count + 1) {
     const ports = Array.from({ length: count }, (_, i) => base + i);
     if (ports.some((p) => avoid.some((a) => p >= a && p < a + SERVER_PORT_COUNT))) continue;
     if ((await Promise.all(ports.map(isFree))).every(Boolean)) return base;

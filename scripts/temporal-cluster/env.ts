@@ -10,16 +10,18 @@ export const DEFAULT_FRONTEND_PORT = 17233;
 export const DEFAULT_POSTGRES_PORT = 15432;
 /** The server's nine ports (four services' gRPC and membership, the frontend's HTTP) start at the frontend's. */
 export const SERVER_PORT_COUNT = 9;
+/** Temporal's SQL schema keeps membership ports in a SMALLINT: a server on a higher port dies at start-up. */
+export const MAX_PORT = 32_767;
 
 function portSetting(name: string, fallback: number, span: number) {
-  const message = `${name} must be a port number from 1024 to ${65_535 - span + 1}, or "auto" (a free one)`;
+  const message = `${name} must be a port number from 1024 to ${MAX_PORT - span + 1}, or "auto" (a free one)`;
   return z
     .string()
     .default(String(fallback))
     .transform((text, ctx): number | 'auto' => {
       if (text === 'auto') return 'auto';
       const port = /^\d{1,5}$/.test(text) ? Number(text) : NaN;
-      if (port >= 1024 && port + span - 1 <= 65_535) return port;
+      if (port >= 1024 && port + span - 1 <= MAX_PORT) return port;
       ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     });

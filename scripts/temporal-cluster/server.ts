@@ -179,8 +179,10 @@ export async function serving(address: string): Promise<boolean> {
   }
 }
 
+/** The log's last lines, each cut short: the server logs stack traces on one line. */
 function tail(server: Server): string {
-  return readFileSync(serverLog(server), 'utf8').trim().split('\n').slice(-10).join('\n');
+  const lines = readFileSync(serverLog(server), 'utf8').trim().split('\n').slice(-5);
+  return lines.map((line) => (line.length > 400 ? `${line.slice(0, 400)}…` : line)).join('\n');
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
