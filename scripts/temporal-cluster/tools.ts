@@ -84,7 +84,7 @@ async function goEnv(): Promise<{ bin: string; modCache: string }> {
   } catch (err) {
     throw new Error(
       `Go is needed to build the Temporal server ${TEMPORAL_SERVER_VERSION} and read its schemas, and \`go env\` ` +
-        'failed: install Go 1.23 or newer (https://go.dev/dl/)',
+        'failed: install Go 1.25 or newer (https://go.dev/dl/)',
       { cause: err },
     );
   }
