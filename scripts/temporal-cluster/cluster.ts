@@ -84,7 +84,7 @@ async function newState(env: ClusterEnv): Promise<ClusterState> {
     env.HOOKSTEP_CLUSTER_PG_PORT === 'auto' ? await freeRun(1, [serverPort]) : env.HOOKSTEP_CLUSTER_PG_PORT;
   const state: ClusterState = {
     dir: env.HOOKSTEP_CLUSTER_DIR,
-    address: frontendAddress({ home: '', port: serverPort, logLevel: '' }),
+    address: frontendAddress({ port: serverPort }),
     serverPort,
     logLevel: env.HOOKSTEP_CLUSTER_LOG_LEVEL,
     temporalVersion: TEMPORAL_SERVER_VERSION,

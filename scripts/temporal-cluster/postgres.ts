@@ -23,7 +23,13 @@ export async function initPostgres(tools: Tools, pg: Postgres): Promise<void> {
   if (existsSync(join(dataDir(pg), 'PG_VERSION'))) return;
   mkdirSync(pg.home, { recursive: true });
   if (pg.runAs) {
-    const ids = await Promise.all(['-u', '-g'].map((flag) => run('id', [flag, pg.runAs!])));
+    const ids = await Promise.all(['-u', '-g'].map((flag) => run('id', [flag, pg.runAs!]))).catch((err: unknown) => {
+      throw new Error(
+        `PostgreSQL refuses to run as root and there is no ${pg.runAs} user to run it as: install Debian's ` +
+          `postgresql package (it creates one) or create it (useradd --system ${pg.runAs})`,
+        { cause: err },
+      );
+    });
     chownSync(pg.home, Number(ids[0]), Number(ids[1]));
     // Every directory above must be searchable by that user, which a home directory (/root) often is not.
     await run('test', ['-w', pg.home], { asUser: pg.runAs }).catch((err: unknown) => {

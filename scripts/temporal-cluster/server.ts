@@ -18,7 +18,7 @@ export interface Server {
   logLevel: string;
 }
 
-export const frontendAddress = (server: Server) => `127.0.0.1:${server.port}`;
+export const frontendAddress = (server: Pick<Server, 'port'>) => `127.0.0.1:${server.port}`;
 const ENV_NAME = 'hookstep';
 const pidFile = (server: Server) => join(server.home, 'server.pid');
 export const serverLog = (server: Server) => join(server.home, 'server.log');

@@ -1,7 +1,7 @@
 // scripts/cluster's inputs and the server config it writes; CI's `scripts/cluster up` and the @cluster subset show
 // the cluster itself runs.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -67,4 +67,27 @@ test('scripts/cluster: a bad variable exits 2 naming it; status without a cluste
   const none = await cluster(['status'], { HOOKSTEP_CLUSTER_DIR: dir });
   expect(none.code).toBe(3);
   expect(none.stdout).toContain(`no cluster in ${dir}`);
+});
+
+/** jest.config.js's test files, as jest would load the config with HOOKSTEP_TEST_TARGET set (a process of its own). */
+async function testMatchFor(target: string): Promise<string[]> {
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    ['-p', "JSON.stringify(require('./jest.config.js').testMatch)"],
+    { cwd: REPO_ROOT, env: { ...process.env, HOOKSTEP_TEST_TARGET: target } },
+  );
+  return JSON.parse(stdout) as string[];
+}
+
+test('HOOKSTEP_TEST_TARGET=cluster selects the files tagged /** @cluster */, and only those', async () => {
+  const files = (await testMatchFor('cluster')).map((m) => m.replace('<rootDir>/', ''));
+  // The issue's subset (step, automation, durability) and hardening; more files join by adding the tag.
+  const required = ['sendWebhook', 'automation', 'durability', 'hardening'].map((n) => `test/integration/${n}.test.ts`);
+  expect(files).toEqual(expect.arrayContaining(required));
+  for (const file of files) expect(readFileSync(join(REPO_ROOT, file), 'utf8')).toMatch(/^\/\*\* @cluster \*\/\n/);
+  expect(files).not.toContain('test/integration/cli.test.ts');
+  expect(await testMatchFor('dev')).toEqual(['**/*.test.ts']);
+  await expect(testMatchFor('staging')).rejects.toThrow(
+    'HOOKSTEP_TEST_TARGET must be one of dev, cluster, not "staging"',
+  );
 });
