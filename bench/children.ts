@@ -54,7 +54,7 @@ async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<vo
 
 export interface Receiver extends Child<{ port: number }> {
   url: string;
-  stats(): Promise<ReceiverStats>;
+  stats(withIds?: boolean): Promise<ReceiverStats>;
   reset(): Promise<void>;
   /** Answers every request waiting on /hold. */
   release(): Promise<void>;
@@ -63,11 +63,17 @@ export interface Receiver extends Child<{ port: number }> {
 export interface ReceiverStats {
   requests: number;
   failed: number;
+  /** Requests answered 2xx. */
+  ok: number;
   peakOpenSockets: number;
   openSockets: number;
+  /** Distinct webhook-ids answered 2xx, and seen at all. */
   deliveredIds: number;
   /** Requests to /hold not yet released. */
   waiting: number;
+  distinctIds: number;
+  /** With stats(true): each webhook-id answered 2xx. */
+  deliveredIdList?: string[];
 }
 
 export async function startReceiver(): Promise<Receiver> {
@@ -76,7 +82,8 @@ export async function startReceiver(): Promise<Receiver> {
   return {
     ...child,
     url,
-    stats: async () => (await (await fetch(`${url}/__stats`)).json()) as ReceiverStats,
+    stats: async (withIds = false) =>
+      (await (await fetch(`${url}/__stats${withIds ? '?ids=1' : ''}`)).json()) as ReceiverStats,
     reset: async () => void (await fetch(`${url}/__reset`, { method: 'POST' })).arrayBuffer(),
     release: async () => void (await fetch(`${url}/__release`, { method: 'POST' })).arrayBuffer(),
   };

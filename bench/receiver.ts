@@ -1,7 +1,8 @@
 // The bench's receiver, run as its own process so it does not share an event loop with the load it measures.
-// POST /ok answers 200 at once; /slow?ms=N after N ms; /flaky?rate=R fails that share of requests with 500;
-// /hold keeps every request waiting until POST /__release, so the bench knows exactly how many runs are in flight.
-// GET /__stats reports what arrived, what waits, and the peak of open connections since POST /__reset.
+// POST /ok answers 200 at once; /slow?ms=N after N ms; /flaky?rate=R fails that share of requests with 500 (with
+// &until=T only before T, epoch ms: a receiver that recovers); /hold keeps every request waiting until POST
+// /__release, so the bench knows exactly how many runs are in flight. GET /__stats reports what arrived, what waits,
+// and the peak of open connections since POST /__reset; /__stats?ids=1 adds every webhook-id answered 2xx.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -13,15 +14,32 @@ let stats = fresh();
 let held: (() => void)[] = [];
 
 function fresh() {
-  return { requests: 0, failed: 0, peakOpenSockets: open, delivered: new Set<string>() };
+  return {
+    requests: 0,
+    failed: 0,
+    ok: 0,
+    peakOpenSockets: open,
+    delivered: new Set<string>(),
+    seen: new Set<string>(),
+  };
 }
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://receiver');
   if (req.method === 'GET' && url.pathname === '/__stats') {
-    const { delivered, ...rest } = stats;
+    const { delivered, seen, ...rest } = stats;
+    const ids = url.searchParams.get('ids') === '1' ? { deliveredIdList: [...delivered] } : {};
     res.writeHead(200, { 'content-type': 'application/json' });
-    return res.end(JSON.stringify({ ...rest, openSockets: open, deliveredIds: delivered.size, waiting: held.length }));
+    return res.end(
+      JSON.stringify({
+        ...rest,
+        openSockets: open,
+        deliveredIds: delivered.size,
+        distinctIds: seen.size,
+        waiting: held.length,
+        ...ids,
+      }),
+    );
   }
   if (req.method === 'POST' && url.pathname === '/__release') {
     const answers = held;
@@ -40,7 +58,9 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     stats.requests++;
     const id = req.headers['webhook-id'];
+    if (typeof id === 'string') stats.seen.add(id);
     const ok = () => {
+      stats.ok++;
       if (typeof id === 'string') stats.delivered.add(id);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(REPLY) });
       res.end(REPLY);
@@ -49,7 +69,11 @@ const server = createServer((req, res) => {
       held.push(ok);
     } else if (url.pathname === '/slow') {
       setTimeout(ok, Number(url.searchParams.get('ms') ?? 2000));
-    } else if (url.pathname === '/flaky' && Math.random() < Number(url.searchParams.get('rate') ?? 0.5)) {
+    } else if (
+      url.pathname === '/flaky' &&
+      Date.now() < Number(url.searchParams.get('until') ?? Infinity) &&
+      Math.random() < Number(url.searchParams.get('rate') ?? 0.5)
+    ) {
       stats.failed++;
       res.writeHead(500, { 'content-type': 'text/plain' });
       res.end('try again');

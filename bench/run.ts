@@ -20,6 +20,7 @@ import {
   type Metric,
 } from './figures';
 import { figureReceiver } from './figureReceiver';
+import { figureCluster } from './figureCluster';
 import { leversFile, runLevers } from './levers';
 import { describeMachine } from './machine';
 import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
@@ -38,6 +39,7 @@ const FlagsSchema = z.object({
   out: z.string().optional(),
   cpuProf: z.boolean().default(false),
   levers: z.boolean().default(false),
+  cluster: z.boolean().default(false),
 });
 
 async function main(): Promise<void> {
@@ -47,6 +49,7 @@ async function main(): Promise<void> {
     .option('--figures <list>', 'which figures, e.g. 1,2,3')
     .option('--out <file>', 'where to write the JSON results')
     .option('--levers', 'figure 3 with one lever changed at a time, as after/before ratios (bench/LEVERS.md)')
+    .option('--cluster', 'figure 9 only: scale-out against the running scripts/cluster (Temporal on PostgreSQL)')
     .option('--cpu-prof', 'write a V8 CPU profile of each worker process to bench/results/profiles/')
     .parse();
   const parsed = FlagsSchema.safeParse(program.opts());
@@ -94,7 +97,7 @@ async function main(): Promise<void> {
     }
     return;
   }
-  const want = flags.figures;
+  const want = flags.cluster ? new Set<number>() : flags.figures;
   const guard = new FigureGuard(log);
   const figure = async (name: string, fn: () => Promise<Metric[]>) => {
     log(name);
@@ -102,6 +105,8 @@ async function main(): Promise<void> {
   };
 
   try {
+    if (flags.cluster)
+      await figure('figure 9: scale-out on the cluster (Temporal on PostgreSQL)', () => figureCluster(bench));
     if (want.has(1)) await figure('figure 1: HTTP limit (raw undici)', () => figure1(bench));
     if (want.has(2)) await figure('figure 2: activity path (deliver() without Temporal)', () => figure2(bench));
     if ([3, 4, 5, 6, 7, 10, 11].some((f) => want.has(f))) {
@@ -142,7 +147,7 @@ async function main(): Promise<void> {
     flags.out ??
     (flags.smoke
       ? join(bundleDir, 'smoke.json')
-      : join(__dirname, 'results', `${started.toISOString().slice(0, 10)}.json`));
+      : join(__dirname, 'results', `${flags.cluster ? 'cluster-' : ''}${started.toISOString().slice(0, 10)}.json`));
   mkdirSync(join(out, '..'), { recursive: true });
   writeFileSync(
     out,

@@ -20,12 +20,14 @@ export const BenchWorkerConfigSchema = z.object({
   workerOptions: z.record(z.string(), z.unknown()).default({}),
   /** hookstep only: an in-memory registry and the HTTP API in this process; the ready line gives its URL and key. */
   api: z.boolean().default(false),
+  /** The SDK's log level; the fault script asks for ERROR, since it makes attempts fail on purpose. */
+  logLevel: z.enum(['WARN', 'ERROR']).default('WARN'),
 });
 export type BenchWorkerConfig = z.input<typeof BenchWorkerConfigSchema>;
 
 async function main(): Promise<void> {
   const config = BenchWorkerConfigSchema.parse(JSON.parse(process.env.HOOKSTEP_BENCH_WORKER ?? '{}'));
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger(config.logLevel) });
   const connection = await NativeConnection.connect({ address: config.address });
   let run: () => Promise<void>;
   let ready: Record<string, string> = {};

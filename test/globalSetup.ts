@@ -1,9 +1,13 @@
-// Starts one real Temporal dev server for the run, bundles the workflow code once for every test worker, and starts
-// a throwaway PostgreSQL server so the registry's tests run on PostgreSQL as well as on the embedded PGlite.
+// Starts one real Temporal dev server for the run, or with HOOKSTEP_TEST_TARGET=cluster uses the running
+// `scripts/cluster` (PostgreSQL and the Temporal server); bundles the workflow code once for every test worker; and
+// starts a throwaway PostgreSQL server so the registry's tests run on PostgreSQL as well as on the embedded PGlite.
 import { mkdtempSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readCluster } from '../scripts/temporal-cluster/cluster';
+import { loadClusterEnv } from '../scripts/temporal-cluster/env';
+import { serving } from '../scripts/temporal-cluster/server';
 import { bundleWorkflows, type DevServer, QUIET_LOGGER, startDevServer } from '../src/worker';
 import { startPostgres, type TestPostgres } from './helpers/postgres';
 
@@ -12,18 +16,36 @@ declare global {
   var __hookstepPostgres: TestPostgres | undefined;
 }
 
+async function clusterAddress(): Promise<string> {
+  const dir = loadClusterEnv().HOOKSTEP_CLUSTER_DIR;
+  const state = readCluster(dir);
+  if (!state || !(await serving(state.address))) {
+    throw new Error(
+      `HOOKSTEP_TEST_TARGET=cluster, but no cluster serves from ${dir}: run scripts/cluster up first ` +
+        '(HOOKSTEP_CLUSTER_DIR names another one)',
+    );
+  }
+  return state.address;
+}
+
+async function devServerAddress(): Promise<string> {
+  const server = await startDevServer();
+  globalThis.__hookstepDevServer = server;
+  return server.address;
+}
+
 export default async function globalSetup(): Promise<void> {
-  const [server, bundle, postgres] = await Promise.all([
-    startDevServer(),
+  const [address, bundle, postgres] = await Promise.all([
+    // jest.config.js has already refused any other value.
+    process.env.HOOKSTEP_TEST_TARGET === 'cluster' ? clusterAddress() : devServerAddress(),
     bundleWorkflows(QUIET_LOGGER),
     startPostgres(),
   ]);
-  globalThis.__hookstepDevServer = server;
   globalThis.__hookstepPostgres = postgres;
   const dir = mkdtempSync(join(tmpdir(), 'hookstep-test-'));
   const codePath = join(dir, 'workflow-bundle.js');
   await writeFile(codePath, bundle.code);
-  process.env.HOOKSTEP_TEST_TEMPORAL_ADDRESS = server.address;
+  process.env.HOOKSTEP_TEST_TEMPORAL_ADDRESS = address;
   process.env.HOOKSTEP_TEST_WORKFLOW_BUNDLE = codePath;
   if (postgres) process.env.HOOKSTEP_TEST_POSTGRES_URL = postgres.url;
   else if (process.env.CI) throw new Error('CI runs the registry tests on PostgreSQL too: install it (.ci/run does)');

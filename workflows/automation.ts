@@ -9,6 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { MAX_ID_LENGTH } from '../src/contract/defaults';
 import { toMs } from '../src/contract/duration';
 import { TemplateResolutionError } from '../src/contract/errors';
 import { FailureType, deliveryFacts, summarizeFailure } from '../src/contract/failures';
@@ -18,9 +19,6 @@ import type { Automation, AutomationInput, SendWebhookAction } from '../src/cont
 import { Progress } from './progress';
 import { sendWebhook } from './sendWebhook';
 import { failVisibly } from './visible';
-
-/** The server refuses workflow IDs over 1,000 characters; a longer parent ID gives way to the run ID in the child's. */
-const MAX_PARENT_ID_CHARS = 900;
 
 export async function automation(input: AutomationInput): Promise<AutomationResult> {
   return failVisibly(FailureType.InvalidAutomation, 'automation', async () => {
@@ -79,7 +77,9 @@ async function sendStep(
     await progress.wait(i, toMs(step.with.delay), `delay before step "${step.id}" (steps[${i}])`);
   }
   const info = workflowInfo();
-  const workflowId = `${info.workflowId.length > MAX_PARENT_ID_CHARS ? info.runId : info.workflowId}/${step.id}`;
+  // The server refuses IDs over MAX_ID_LENGTH; a parent ID too long for the child's gives way to the run ID.
+  const fits = info.workflowId.length + 1 + step.id.length <= MAX_ID_LENGTH;
+  const workflowId = `${fits ? info.workflowId : info.runId}/${step.id}`;
   progress.running(i, workflowId);
   try {
     const { delay: _waited, ...stepInput } = resolveStep(step, {

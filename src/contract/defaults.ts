@@ -12,6 +12,13 @@ export const DEV_UI_PORT_OFFSET = 1000;
 export const DEV_STATE_DIR = '.hookstep';
 export const DEV_DB_FILE = `${DEV_STATE_DIR}/temporal.db`;
 
+/**
+ * The longest workflow ID (and task queue, activity ID, ...) hookstep's servers accept: what Temporal's SQL
+ * persistence stores (VARCHAR(255) in its PostgreSQL and MySQL schemas). The dev server gets the same limit
+ * (`limit.maxIDLength`), so an ID that works in development works in production.
+ */
+export const MAX_ID_LENGTH = 255;
+
 /** Deliveries in flight per worker: they wait on the network, not the CPU. */
 export const DEFAULT_MAX_CONCURRENT_DELIVERIES = 1000;
 
@@ -48,5 +55,3 @@ export const DEFAULT_TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;
 export const DEFAULT_RECEIVER_START_TIMEOUT_MS = 5_000;
 /** Sent as Retry-After with a 503. */
 export const DEFAULT_RECEIVER_RETRY_AFTER_SECONDS = 5;
-/** The Temporal server's default limit on a workflow ID's length. */
-export const MAX_WORKFLOW_ID_LENGTH = 1000;

@@ -6,6 +6,7 @@ import {
   DEFAULT_RECEIVER_RETRY_AFTER_SECONDS,
   DEFAULT_RECEIVER_START_TIMEOUT_MS,
   DEFAULT_RECEIVER_TASK_QUEUE,
+  MAX_ID_LENGTH,
 } from '../contract';
 import { VerifyOptionsSchema, type VerifiedWebhook } from './verify';
 
@@ -30,16 +31,22 @@ const whole = (min: number, max: number, unit: string) =>
     .min(min, { error: `must be at least ${min} ${unit}` })
     .max(max, { error: `must be at most ${max} ${unit}` });
 
+/** A prefix leaves room for `sha256-` and 64 hex digits within MAX_ID_LENGTH. */
+const MAX_PREFIX = MAX_ID_LENGTH - 'sha256-'.length - 64;
+
 export const ReceiverOptionsSchema = VerifyOptionsSchema.extend({
   client: z.custom<Client>((v) => typeof v === 'object' && v !== null && 'workflow' in v && 'withDeadline' in v, {
     error: 'must be a Client from @temporalio/client',
   }),
-  workflowType: z.string({ error: 'is required: the workflow type to start' }).min(1, { error: 'must not be empty' }),
+  workflowType: z
+    .string({ error: 'is required: the workflow type to start' })
+    .min(1, { error: 'must not be empty' })
+    .max(MAX_PREFIX - 1, { error: `must be at most ${MAX_PREFIX - 1} characters, so its runs' IDs fit` }),
   taskQueue: z.string().min(1, { error: 'must not be empty' }).default(DEFAULT_RECEIVER_TASK_QUEUE),
   /** Workflow IDs are `<idPrefix><webhook-id>`; the default prefix is `<workflowType>-`. */
   idPrefix: z
     .string()
-    .max(200, { error: 'must be at most 200 characters' })
+    .max(MAX_PREFIX, { error: `must be at most ${MAX_PREFIX} characters, so a hashed ID fits` })
     .regex(/^[\x21-\x7e]*$/, { error: 'must be visible ASCII' })
     .optional(),
   maxBodyBytes: whole(1, 64 * 1024 * 1024, 'bytes').default(DEFAULT_RECEIVER_MAX_BODY_BYTES),

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { accessSync, constants, mkdirSync } from 'node:fs';
 import { dirname, join, delimiter } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_NAMESPACE, DEV_UI_PORT_OFFSET, SEARCH_ATTRIBUTES } from '../contract';
+import { DEFAULT_NAMESPACE, DEV_UI_PORT_OFFSET, MAX_ID_LENGTH, SEARCH_ATTRIBUTES } from '../contract';
 
 /** TEMPORAL_CLI_PATH, then `temporal` on PATH, then $(go env GOPATH)/bin; undefined when none is there. */
 export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -38,7 +38,8 @@ export interface DevServerOptions {
 }
 
 /**
- * Server settings of hookstep's dev server; `npm run bench -- --levers` measures each (bench/LEVERS.md).
+ * Server settings of hookstep's dev server, and of `scripts/cluster` and compose, which share them
+ * (scripts/temporal-cluster/settings.ts); `npm run bench -- --levers` measures the first two (bench/LEVERS.md).
  * - Eager activity dispatch: the delivery activity comes back with the workflow task's completion, so it starts
  *   without a trip through matching (the server's default is off).
  * - The CLI refreshes the search-attribute cache on every read so new attributes show at once; hookstep registers
@@ -47,12 +48,15 @@ export interface DevServerOptions {
  *   by default, and the dev server has one shard: a run waits up to 50 ms per workflow task for its turn, which is
  *   the ~100 ms one-at-a-time floor every SDK saw (Go included). A production server spreads runs over hundreds of
  *   shards, so it rarely waits; here the limit is raised. The timer queue (delays, backoff) has the same limit.
+ * - IDs as long as PostgreSQL stores (MAX_ID_LENGTH): the server's default, 1,000, lets a start through that the
+ *   database then refuses with an internal error.
  */
 export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string | number | boolean>> = {
   'system.enableActivityEagerExecution': true,
   'system.forceSearchAttributesCacheRefreshOnRead': false,
   'history.transferProcessorMaxPollRPS': 1000,
   'history.timerProcessorMaxPollRPS': 1000,
+  'limit.maxIDLength': MAX_ID_LENGTH,
 };
 
 export interface DevServer {

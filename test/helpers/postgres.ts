@@ -4,6 +4,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { findPostgres } from '../../scripts/temporal-cluster/tools';
 import { freePort } from './cli';
 
 export interface TestPostgres {
@@ -14,21 +15,26 @@ export interface TestPostgres {
 
 /** Undefined when no PostgreSQL is installed here (CI installs it; see .ci/run). */
 export async function startPostgres(): Promise<TestPostgres | undefined> {
-  if (spawnSync('initdb', ['--version']).status !== 0) return undefined;
+  let tools: { initdb: string; pgCtl: string };
+  try {
+    tools = findPostgres();
+  } catch {
+    return undefined;
+  }
   const dir = mkdtempSync(join(tmpdir(), 'hookstep-pg-'));
   const asRoot = userInfo().uid === 0;
   if (asRoot) chownSync(dir, uidOf('postgres'), gidOf('postgres'));
   const run = (cmd: string, args: string[]) =>
     execFileSync(asRoot ? 'runuser' : cmd, asRoot ? ['-u', 'postgres', '--', cmd, ...args] : args, { stdio: 'pipe' });
   const port = await freePort();
-  run('initdb', ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'hookstep', '--no-sync']);
+  run(tools.initdb, ['-D', join(dir, 'data'), '-A', 'trust', '-U', 'hookstep', '--no-sync']);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  run('pg_ctl', ['-D', join(dir, 'data'), '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  run(tools.pgCtl, ['-D', join(dir, 'data'), '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
   return {
     url: `postgres://hookstep@127.0.0.1:${port}/postgres`,
     stop() {
-      spawnSync(asRoot ? 'runuser' : 'pg_ctl', [
-        ...(asRoot ? ['-u', 'postgres', '--', 'pg_ctl'] : []),
+      spawnSync(asRoot ? 'runuser' : tools.pgCtl, [
+        ...(asRoot ? ['-u', 'postgres', '--', tools.pgCtl] : []),
         ...['-D', join(dir, 'data'), '-m', 'immediate', 'stop'],
       ]);
       rmSync(dir, { recursive: true, force: true });

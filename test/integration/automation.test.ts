@@ -1,3 +1,4 @@
+/** @cluster */
 // Automations end to end: data passing between steps, onFailure, delays as timers, progress, worker crash, and
 // validation before start. Real dev server, real worker, real receivers on 127.0.0.1.
 import { WorkflowNotFoundError } from '@temporalio/client';

@@ -1,3 +1,4 @@
+/** @cluster */
 // A worker process killed mid-delivery: the step's first attempt runs as a local activity inside a workflow task, so
 // the workflow task timeout (10 s) notices the dead worker and a new worker sends again, with the same webhook-id.
 import { startSendWebhook } from '../../src/client';

@@ -1,11 +1,13 @@
+/** @cluster */
 // Inputs that once left a run Running forever (a workflow-task failure loop) or could never be sent, started by
 // workflow name as another SDK would, so the workflow's own handling is what is tested. Each must end at once.
 import { execFileSync } from 'node:child_process';
+import { ServiceError } from '@temporalio/client';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findTemporalCli } from '../../src/worker';
-import { FailureType } from '../../src/contract';
+import { FailureType, MAX_ID_LENGTH } from '../../src/contract';
 import { endsWithin } from '../helpers/ending';
 import { expectFailure } from '../helpers/failures';
 import { json } from '../helpers/receiver';
@@ -105,7 +107,7 @@ test('a URL of 8 KiB is delivered, its summary cut to one line', async () => {
   await expect(endsWithin(handle, BOUND_MS, handle.result())).resolves.toMatchObject({ status: 200 });
 });
 
-test('an automation whose workflow ID is 990 characters still starts its steps', async () => {
+test('an automation whose workflow ID is as long as the server allows still starts its steps', async () => {
   const r = await receiver((_req, res) => json(res, 200, { ok: true }));
   const handle = await startByName(
     'automation',
@@ -113,8 +115,19 @@ test('an automation whose workflow ID is 990 characters still starts its steps',
       id: 'long',
       steps: [{ id: 'step-with-a-long-name-to-pass-the-limit', type: 'sendWebhook', with: { url: r.url } }],
     },
-    `long-${'x'.repeat(985)}`,
+    `long-${'x'.repeat(MAX_ID_LENGTH - 5)}`,
   );
   const result = await endsWithin(handle, BOUND_MS, handle.result());
   expect(result).toMatchObject({ steps: { 'step-with-a-long-name-to-pass-the-limit': { status: 200 } } });
+});
+
+test('a workflow ID longer than PostgreSQL stores is refused at start, by the dev server as by the cluster', async () => {
+  const r = await receiver((_req, res) => json(res, 200, { ok: true }));
+  const refused = await startByName('sendWebhook', { url: r.url }, 'x'.repeat(MAX_ID_LENGTH + 1)).catch(
+    (err: unknown) => err,
+  );
+  expect(refused).toBeInstanceOf(ServiceError);
+  // INVALID_ARGUMENT, not the UNAVAILABLE PostgreSQL's "value too long" became without the limit.
+  expect((refused as ServiceError).cause).toMatchObject({ code: 3, details: 'WorkflowId length exceeds limit.' });
+  expect(r.requests).toHaveLength(0);
 });

@@ -1,9 +1,11 @@
-// hookstep's search attributes exist on the dev server from the start, with their types, so runs can set them.
+/** @cluster */
+// hookstep's search attributes exist from the start, with their types, on the dev server and on the cluster (where
+// scripts/cluster registers them), so runs can set them.
 import { temporal as proto } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../src/contract';
 import { connectClient } from '../helpers/temporal';
 
-test('the dev server has every hookstep search attribute with its type', async () => {
+test('the server (dev or cluster) has every hookstep search attribute with its type', async () => {
   const temporal = await connectClient();
   try {
     const { customAttributes } = await temporal.client.connection.operatorService.listSearchAttributes({

@@ -1,3 +1,4 @@
+/** @cluster */
 // The sendWebhook workflow end to end: real dev server, real worker and activities, real receivers on 127.0.0.1.
 import { execFileSync } from 'node:child_process';
 import type { ServerResponse } from 'node:http';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { InvalidInputError, MAX_WORKFLOW_ID_LENGTH } from '../../src/contract';
+import { InvalidInputError, MAX_ID_LENGTH } from '../../src/contract';
 import { createReceiver, workflowIdFor } from '../../src/receiver';
 import { ReceiverOptionsSchema } from '../../src/receiver/options';
 
@@ -75,7 +75,7 @@ describe('workflowIdFor', () => {
   });
 
   it('keeps an ID within the server limit: an id too long is hashed', () => {
-    const fits = 'a'.repeat(MAX_WORKFLOW_ID_LENGTH - 2);
+    const fits = 'a'.repeat(MAX_ID_LENGTH - 2);
     expect(workflowIdFor('h-', fits)).toBe(`h-${fits}`);
     const long = workflowIdFor('h-', `${fits}b`);
     expect(long).toMatch(/^h-sha256-[0-9a-f]{64}$/);
