@@ -23,6 +23,7 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       create index webhooks_by_event on webhooks (event, id) where active;
       create table webhook_secrets (
+        seq bigserial primary key,
         webhook_id text not null references webhooks (id) on delete cascade,
         secret text not null,
         created_at timestamptz not null default now(),

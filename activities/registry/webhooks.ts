@@ -98,11 +98,11 @@ export class WebhookRepository {
     });
   }
 
-  /** Every secret that signs now, newest first. */
+  /** Every secret that signs now, newest first (by insertion: clocks of the app and the database may differ). */
   async signingSecrets(id: string, now = new Date()): Promise<string[]> {
     const rows = await this.db.query<{ secret: string }>(
       `select secret from webhook_secrets where webhook_id = $1 and (expires_at is null or expires_at > $2)
-       order by created_at desc`,
+       order by seq desc`,
       [id, now],
     );
     return rows.map((r) => r.secret);

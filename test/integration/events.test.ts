@@ -1,3 +1,4 @@
+/** @cluster */
 // Event webhooks end to end, on each registry database: the HTTP API, the fan-out and delivery runs on a real dev
 // server, real receivers on 127.0.0.1. Each seed's example, expressed as a hookstep webhook, arrives byte for byte.
 import { Webhook as StandardWebhook } from 'standardwebhooks';

@@ -1,3 +1,4 @@
+/** @cluster */
 // A worker process killed while an event's deliveries are under way, and the event published again: every webhook gets the event
 // from exactly one delivery run, <webhook id>/<event id>, under one webhook-id. On PostgreSQL, the database two
 // worker processes can share (PGlite serves one process).

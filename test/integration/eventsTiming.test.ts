@@ -1,3 +1,4 @@
+/** @cluster */
 // Event webhooks in time: a webhook's delay is a durable timer (Shoprenter: 10 day), a webhook switched off before
 // its delayed delivery fires is not sent, and Ecwid's success statuses with its 15-minute schedule.
 import { delivered, unique, useEventStack } from '../helpers/events';

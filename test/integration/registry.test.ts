@@ -1,3 +1,4 @@
+/** @cluster */
 // The registry on each real database it supports (PGlite embedded, PostgreSQL): the same SQL, the same tests.
 import { migrate } from '../../activities/registry/migrations';
 import { newApiKey, newSigningSecret, type Registry } from '../../activities/registry';
