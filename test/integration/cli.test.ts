@@ -10,9 +10,10 @@ let receiver: Receiver;
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  const [port, uiPort] = [await freePort(), await freePort()];
+  const [port, uiPort, apiPort] = [await freePort(), await freePort(), await freePort()];
   env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, HOOKSTEP_ALLOWED_NETWORKS: '127.0.0.0/8,::1/128' };
-  devProcess = spawnCli(['dev', '--ephemeral', '--port', String(port), '--ui-port', String(uiPort)], env);
+  const ports = ['--port', String(port), '--ui-port', String(uiPort), '--api-port', String(apiPort)];
+  devProcess = spawnCli(['dev', '--ephemeral', ...ports], { ...env, HOOKSTEP_API_KEY: '' });
   await devProcess.waitFor(/Press Ctrl-C to stop/);
   receiver = await startReceiver((req, res) =>
     req.url.startsWith('/missing') ? json(res, 404, { error: 'no' }) : json(res, 200, { ticketId: 'T-7', priority: 2 }),
@@ -24,13 +25,17 @@ afterAll(async () => {
   devProcess?.child.kill('SIGKILL');
 });
 
-test('hookstep dev prints the Temporal address, the Web UI URL and the task queue', async () => {
+test('hookstep dev prints the Temporal address, the Web UI URL, the task queue, and the API with a key', async () => {
   const out = devProcess.output();
   expect(out).toContain(`Temporal address  ${env.TEMPORAL_ADDRESS}`);
   expect(out).toMatch(/Web UI\s+http:\/\/127\.0\.0\.1:\d+/);
   expect(out).toMatch(/task queue\s+webhooks/);
   const uiUrl = /Web UI\s+(\S+)/.exec(out)![1];
   expect((await fetch(uiUrl)).status).toBe(200);
+  const apiUrl = /API\s+(http\S+)/.exec(out)![1];
+  const key = /API key\s+(hsk_\S+)/.exec(out)![1];
+  expect((await fetch(`${apiUrl}/v1/webhooks`)).status).toBe(401);
+  expect((await fetch(`${apiUrl}/v1/webhooks`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
 });
 
 test('send delivers and prints the typed result as JSON, exit 0', async () => {
