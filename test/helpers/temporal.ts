@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { parseCidrList } from '../../activities/destination';
 import { createWorker, type CreateWorkerOptions, type HookstepWorker } from '../../src/worker';
+import { spawnCli, type CliProcess } from './cli';
 import { startReceiver, type Receiver } from './receiver';
 
 export const LOOPBACK = parseCidrList('127.0.0.0/8,::1/128');
@@ -97,4 +98,16 @@ export function useHarness(name: string): Harness {
       return r;
     },
   };
+}
+
+/** `hookstep worker` as its own process (so a test can SIGKILL it), polling `taskQueue`, allowed to reach 127.0.0.1. */
+export async function spawnWorkerProcess(taskQueue: string, env: Record<string, string> = {}): Promise<CliProcess> {
+  const worker = spawnCli(['worker'], {
+    TEMPORAL_ADDRESS: temporalAddress(),
+    HOOKSTEP_TASK_QUEUE: taskQueue,
+    HOOKSTEP_ALLOWED_NETWORKS: '127.0.0.0/8',
+    ...env,
+  });
+  await worker.waitFor(/hookstep worker polling/);
+  return worker;
 }

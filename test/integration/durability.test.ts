@@ -3,9 +3,8 @@
 // the workflow task timeout (10 s) notices the dead worker and a new worker sends again, with the same webhook-id.
 import { startSendWebhook } from '../../src/client';
 import { HEARTBEAT_TIMEOUT_MS } from '../../workflows/sendWebhook';
-import { spawnCli } from '../helpers/cli';
 import { json, startReceiver } from '../helpers/receiver';
-import { connectClient, startWorker, temporalAddress, uniqueQueue } from '../helpers/temporal';
+import { connectClient, spawnWorkerProcess, startWorker, uniqueQueue } from '../helpers/temporal';
 
 /** Temporal's default workflow task timeout, which hookstep's starts keep. */
 const WORKFLOW_TASK_TIMEOUT_MS = 10_000;
@@ -17,13 +16,8 @@ test('the worker process is killed mid-delivery; a new worker completes the step
   const receiver = await startReceiver((_req, res, i) => {
     if (i > 0) json(res, 200, { ok: true });
   });
-  const first = spawnCli(['worker'], {
-    TEMPORAL_ADDRESS: temporalAddress(),
-    HOOKSTEP_TASK_QUEUE: taskQueue,
-    HOOKSTEP_ALLOWED_NETWORKS: '127.0.0.0/8',
-  });
+  const first = await spawnWorkerProcess(taskQueue);
   try {
-    await first.waitFor(/hookstep worker polling/);
     const handle = await startSendWebhook(
       temporal.client,
       { url: receiver.url, timeout: '60s', retry: { initialInterval: '100ms' } },
@@ -61,13 +55,8 @@ test('a worker killed during a retry (a regular activity): the heartbeat timeout
     if (i === 0) json(res, 500, { error: 'busy' });
     else if (i > 1) json(res, 200, { ok: true });
   });
-  const first = spawnCli(['worker'], {
-    TEMPORAL_ADDRESS: temporalAddress(),
-    HOOKSTEP_TASK_QUEUE: taskQueue,
-    HOOKSTEP_ALLOWED_NETWORKS: '127.0.0.0/8',
-  });
+  const first = await spawnWorkerProcess(taskQueue);
   try {
-    await first.waitFor(/hookstep worker polling/);
     const handle = await startSendWebhook(
       temporal.client,
       { url: receiver.url, timeout: '60s', retry: { initialInterval: '100ms', maximumInterval: '100ms' } },

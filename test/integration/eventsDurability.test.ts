@@ -3,11 +3,10 @@
 // from exactly one delivery run, <webhook id>/<event id>, under one webhook-id. On PostgreSQL, the database two
 // worker processes can share (PGlite serves one process).
 import { openRegistry } from '../../activities/registry';
-import { spawnCli } from '../helpers/cli';
 import { unique, useEventStack } from '../helpers/events';
 import { createDatabase } from '../helpers/postgres';
 import { json } from '../helpers/receiver';
-import { startWorker, temporalAddress } from '../helpers/temporal';
+import { spawnWorkerProcess, startWorker } from '../helpers/temporal';
 
 const server = process.env.HOOKSTEP_TEST_POSTGRES_URL;
 const WEBHOOKS = 30;
@@ -30,13 +29,7 @@ describeOnPostgres('a fan-out across a worker crash and a re-publish, on Postgre
     for (let i = 0; i < WEBHOOKS; i++) {
       hooks.push(await stack.api().webhooks.create({ label: `h${i}`, event: type, url: `${r.url}/h${i}` }));
     }
-    const first = spawnCli(['worker'], {
-      TEMPORAL_ADDRESS: temporalAddress(),
-      HOOKSTEP_TASK_QUEUE: stack.taskQueue,
-      HOOKSTEP_DATABASE_URL: url,
-      HOOKSTEP_ALLOWED_NETWORKS: '127.0.0.0/8',
-    });
-    await first.waitFor(/hookstep worker polling/);
+    const first = await spawnWorkerProcess(stack.taskQueue, { HOOKSTEP_DATABASE_URL: url });
     const event = { id: unique('evt'), type, entity: { id: 1, type: 'order' } };
     const published = await stack.api().events.publish(event);
     await r.waitFor(5);
