@@ -5,6 +5,8 @@
 //   src/client     (and the package main, src/index.ts) starts runs: the contract and @temporalio/client only.
 //   src/receiver   `hookstep/receiver`: verifies webhooks and starts runs; the contract and @temporalio/client only,
 //                  Express and Fastify as types.
+//   src/codec      `hookstep/codec`: payload encryption and the codec server; the contract, @temporalio/common and
+//                  Node built-ins only, so every client, receiver and worker may use it.
 //   src/worker     the worker, its bundle, the dev server: may use workflows/ and activities/.
 //   src/cli        the command line, on top of everything.
 import js from '@eslint/js';
@@ -18,6 +20,8 @@ const restrict = (names, message) => names.map((name) => ({ name, message }));
 const WORKER_ONLY = ['@temporalio/worker', '@temporalio/testing'];
 const NOT_IN_CONTRACT = 'The contract is the ground floor: pure, with no runtime, client, HTTP or I/O.';
 const NOT_FOR_CLIENTS = 'Client code loads no worker runtime or HTTP client: that is `hookstep/worker`.';
+const NOT_FOR_CODEC =
+  '`hookstep/codec` stands on the contract: no worker runtime, client, HTTP client or entry above it.';
 const NOT_FOR_RECEIVERS = '`hookstep/receiver` loads no worker runtime or HTTP client, and frameworks only as types.';
 const DETERMINISTIC = 'Workflow code must be deterministic: do I/O in activities/.';
 const NO_SCHEMAS_IN_SANDBOX =
@@ -32,14 +36,24 @@ const ABOVE = {
     './src/cli',
     './src/cli.ts',
     './src/index.ts',
+    './src/codec',
     './workflows',
     './activities',
   ],
-  workflows: ['./src/client', './src/receiver', './src/worker', './src/cli', './src/cli.ts', './src/index.ts'],
+  workflows: [
+    './src/client',
+    './src/receiver',
+    './src/codec',
+    './src/worker',
+    './src/cli',
+    './src/cli.ts',
+    './src/index.ts',
+  ],
   activities: [
     './workflows',
     './src/client',
     './src/receiver',
+    './src/codec',
     './src/worker',
     './src/cli',
     './src/cli.ts',
@@ -47,6 +61,16 @@ const ABOVE = {
   ],
   client: ['./src/worker', './src/cli', './src/cli.ts', './workflows', './activities'],
   receiver: ['./src/worker', './src/cli', './src/cli.ts', './workflows', './activities'],
+  codec: [
+    './src/client',
+    './src/receiver',
+    './src/worker',
+    './src/cli',
+    './src/cli.ts',
+    './src/index.ts',
+    './workflows',
+    './activities',
+  ],
   worker: ['./src/cli', './src/cli.ts'],
 };
 
@@ -70,6 +94,7 @@ export default tseslint.config(
             { target: './activities', from: ABOVE.activities, message: 'Activities stand on the contract only.' },
             { target: ['./src/client', './src/index.ts'], from: ABOVE.client, message: NOT_FOR_CLIENTS },
             { target: './src/receiver', from: ABOVE.receiver, message: NOT_FOR_RECEIVERS },
+            { target: './src/codec', from: ABOVE.codec, message: NOT_FOR_CODEC },
             { target: './src/worker', from: ABOVE.worker, message: 'The worker entry does not use the CLI.' },
           ],
         },
@@ -112,6 +137,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { paths: restrict([...WORKER_ONLY, 'undici', '@temporalio/activity'], NOT_FOR_CLIENTS) },
+      ],
+    },
+  },
+  {
+    files: ['src/codec/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: restrict([...WORKER_ONLY, 'undici', '@temporalio/activity', '@temporalio/client'], NOT_FOR_CODEC) },
       ],
     },
   },
