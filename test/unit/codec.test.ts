@@ -26,8 +26,8 @@ const secretStep = { url: 'https://api.example.com/h', signing: { secret: 'whsec
 test('a payload round-trips, and its encrypted form holds neither the value nor its encoding', async () => {
   const payload = defaultPayloadConverter.toPayload(secretStep);
   const [encrypted] = await new EncryptionCodec(ringA).encode([payload]);
-  expect(Buffer.from(encrypted.metadata!.encoding!).toString()).toBe(ENCRYPTED_ENCODING);
-  expect(Buffer.from(encrypted.metadata![KEY_ID_METADATA]!).toString()).toBe('a');
+  expect(Buffer.from(encrypted.metadata!.encoding).toString()).toBe(ENCRYPTED_ENCODING);
+  expect(Buffer.from(encrypted.metadata![KEY_ID_METADATA]).toString()).toBe('a');
   expect(Buffer.from(encrypted.data!).toString('latin1')).not.toContain('whsec_');
   expect(Buffer.from(encrypted.data!).toString('latin1')).not.toContain('json/plain');
   const [decoded] = await new EncryptionCodec(ringA).decode([encrypted]);
@@ -44,7 +44,7 @@ test('after rotation the new key encrypts and the old key still decrypts old pay
   const [old] = await new EncryptionCodec(ringA).encode([defaultPayloadConverter.toPayload('old run')]);
   const rotated = new EncryptionCodec(ringBA);
   const [fresh] = await rotated.encode([defaultPayloadConverter.toPayload('new run')]);
-  expect(Buffer.from(fresh.metadata![KEY_ID_METADATA]!).toString()).toBe('b');
+  expect(Buffer.from(fresh.metadata![KEY_ID_METADATA]).toString()).toBe('b');
   const decoded = await rotated.decode([old, fresh]);
   expect(decoded.map((p) => defaultPayloadConverter.fromPayload(p))).toEqual(['old run', 'new run']);
 });
