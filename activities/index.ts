@@ -2,11 +2,13 @@
 // arrive as their callers wrote them and are parsed here: the workflows never run a schema.
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
-import { stepAttemptSignal, toMs, type Automation, type StepInput } from '../src/contract';
+import { resolveRetry, stepAttemptSignal, toMs, type Automation, type StepInput } from '../src/contract';
 import { deliver, type DeliveryResult } from './deliver';
+import { observeAttempt, type AttemptLog } from './inspect';
 import { parseAutomationOrFail, parseStepOrFail } from './validate';
 
 export type { DeliveryResult } from './deliver';
+export { jsonLineLog, type AttemptLog, type AttemptRecord } from './inspect';
 
 /** Heartbeats while a request is in flight, so a dead worker is noticed within the heartbeat timeout. */
 const HEARTBEAT_EVERY_MS = 1_000;
@@ -24,9 +26,11 @@ export interface DeliveryCall {
 
 export interface ActivityDeps {
   agent: Dispatcher;
+  /** Where each attempt's log line goes; none when undefined. */
+  attemptLog?: AttemptLog;
 }
 
-export function createActivities({ agent }: ActivityDeps) {
+export function createActivities({ agent, attemptLog }: ActivityDeps) {
   return {
     /** Before a step's delay: bad input fails now, not when the timer fires. */
     checkStep(input: unknown): Promise<{ delayMs: number }> {
@@ -51,7 +55,10 @@ export function createActivities({ agent }: ActivityDeps) {
       if (!ctx.info.isLocal) ctx.heartbeat({ attempt });
       try {
         const webhookId = step.idempotencyKey ?? call.defaultWebhookId;
-        return await deliver({ step, webhookId }, { agent, attempt, signal: ctx.cancellationSignal });
+        const facts = { step, attempt, maxAttempts: resolveRetry(step).maximumAttempts };
+        return await observeAttempt(ctx, facts, attemptLog, () =>
+          deliver({ step, webhookId }, { agent, attempt, signal: ctx.cancellationSignal }),
+        );
       } finally {
         clearInterval(beat);
       }

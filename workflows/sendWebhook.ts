@@ -17,6 +17,7 @@ import { FailureType } from '../src/contract/failures';
 import { attemptTimeoutMs, hasDelay, stepSummary } from '../src/contract/plan';
 import { resolveRetry, retryAfterFirst } from '../src/contract/retry';
 import type { SendWebhookResult, StepInput } from '../src/contract/schemas/step';
+import { withOutcome } from './inspect';
 import { failVisibly } from './visible';
 
 /** A worker that dies mid-delivery is noticed after this long, not after the whole step timeout. */
@@ -31,6 +32,14 @@ const { checkStep } = proxyLocalActivities<Activities>({
 });
 
 export async function sendWebhook(input: StepInput): Promise<SendWebhookResult> {
+  return withOutcome(
+    () => deliverStep(input),
+    (result) => ({ status: result.status, attempts: result.attempts }),
+    () => ({ url: input?.url, method: input?.method }),
+  );
+}
+
+async function deliverStep(input: StepInput): Promise<SendWebhookResult> {
   return failVisibly(FailureType.InvalidStep, 'step', async () => {
     const info = workflowInfo();
     const started = Date.now();

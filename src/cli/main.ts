@@ -2,11 +2,13 @@
 // to the exit code.
 import { Command, CommanderError } from 'commander';
 import { ConfigError, FlagError, InvalidInputError, VERSION } from '../contract';
+import { codecServerCommand } from './commands/codecServer';
 import { devCommand } from './commands/dev';
 import { receiveCommand } from './commands/receive';
 import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { sendCommand } from './commands/send';
+import { setupCommand } from './commands/setup';
 import { workerCommand } from './commands/worker';
 import { EXIT } from './shared';
 
@@ -16,7 +18,17 @@ function program(): Command {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError();
-  for (const define of [devCommand, workerCommand, sendCommand, receiveCommand, runCommand, schemaCommand]) {
+  const commands = [
+    devCommand,
+    workerCommand,
+    setupCommand,
+    codecServerCommand,
+    sendCommand,
+    receiveCommand,
+    runCommand,
+    schemaCommand,
+  ];
+  for (const define of commands) {
     define(cli);
   }
   return cli;

@@ -6,6 +6,7 @@ export * from './duration';
 export * from './errors';
 export * from './failures';
 export * from './headers';
+export * from './inspect';
 export * from './limits';
 export * from './messages';
 export * from './plan';
