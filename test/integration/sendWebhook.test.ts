@@ -5,7 +5,7 @@ import { sendWebhook, startSendWebhook } from '../../src/client';
 import { startTestCodecServer, temporalCli } from '../helpers/codec';
 import { expectFailure } from '../helpers/failures';
 import { json } from '../helpers/receiver';
-import { startWorker, temporalAddress, uniqueQueue, useHarness } from '../helpers/temporal';
+import { startWorker, uniqueQueue, useHarness } from '../helpers/temporal';
 
 const harness = useHarness('send');
 const { taskQueue, receiver } = harness;

@@ -32,7 +32,7 @@ test('setup registers every attribute with its type, and a second run changes no
   expect(first.stdout).toContain(`registered on namespace ${namespace}`);
   const { customAttributes } = await temporal.client.connection.operatorService.listSearchAttributes({ namespace });
   for (const key of SEARCH_ATTRIBUTES) {
-    expect([key.name, proto.api.enums.v1.IndexedValueType[customAttributes![key.name]]]).toEqual([
+    expect([key.name, proto.api.enums.v1.IndexedValueType[customAttributes[key.name]]]).toEqual([
       key.name,
       `INDEXED_VALUE_TYPE_${key.type}`,
     ]);
@@ -40,7 +40,7 @@ test('setup registers every attribute with its type, and a second run changes no
   const second = await runCli(['setup'], env(namespace));
   expect(second.code).toBe(0);
   expect(second.stdout).not.toMatch(/^registered on/m);
-  expect(second.stdout).toContain(`already registered on namespace ${namespace}: HookstepHost`);
+  expect(second.stdout).toContain(`already registered on namespace ${namespace} on ${temporalAddress()}: HookstepHost`);
 });
 
 test('an attribute of the right name and the wrong type is a clear error, exit 1', async () => {
