@@ -80,7 +80,7 @@ test('the delivery counters and histograms move after a failing and a succeeding
     .map((l) => JSON.parse(l) as Record<string, unknown>)
     .filter((l) => l.msg === 'delivery attempt');
   expect(lines.find((l) => l.workflowId === bad.workflowId)).toMatchObject({
-    runId: bad.firstExecutionRunId,
+    runId: (await bad.describe()).runId,
     attempt: 1,
     method: 'POST',
     host,

@@ -3,6 +3,7 @@
 // --require-encryption, refuses to start. Against the real dev server, in namespaces of the test's own.
 import { randomUUID } from 'node:crypto';
 import { temporal as proto } from '@temporalio/proto';
+import Long from 'long';
 import { SEARCH_ATTRIBUTES } from '../../src/contract';
 import { runCli, spawnCli } from '../helpers/cli';
 import { connectClient, temporalAddress, uniqueQueue, type TestTemporal } from '../helpers/temporal';
@@ -17,7 +18,7 @@ async function newNamespace(): Promise<string> {
   const namespace = `setup-${randomUUID().slice(0, 8)}`;
   await temporal.client.workflowService.registerNamespace({
     namespace,
-    workflowExecutionRetentionPeriod: { seconds: 86_400 },
+    workflowExecutionRetentionPeriod: { seconds: Long.fromNumber(86_400) },
   });
   return namespace;
 }

@@ -79,16 +79,23 @@ browserTest("a failed step's reason shows in its list row and page, and its payl
     { workflowId: 'order-9-created' },
   );
   await expectFailure(handle.result());
+  const { runId } = await handle.describe();
   // The list reads visibility, which is eventually consistent: wait until it knows the failure.
-  for (let seen = 0; seen === 0;) {
-    seen = (await client.workflow.count('HookstepFailureType="HttpClientError"')).count;
+  const deadline = Date.now() + 20_000;
+  while ((await client.workflow.count('HookstepFailureType="HttpClientError"')).count === 0) {
+    if (Date.now() > deadline) throw new Error('the failed step never reached visibility');
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
   await connection.close();
 
   const page = await browser.newPage({ viewport: { width: 1280, height: 640 } });
   await page.addInitScript((columns) => {
     const headers = columns.map((label, i) => ({ label, pinned: i < 2 }));
-    localStorage.setItem('namespace-workflow-table-columns', JSON.stringify({ default: headers }));
+    // Runs in the page: the browser's localStorage, where the UI keeps each namespace's columns.
+    (globalThis as unknown as { localStorage: { setItem(k: string, v: string): void } }).localStorage.setItem(
+      'namespace-workflow-table-columns',
+      JSON.stringify({ default: headers }),
+    );
   }, COLUMNS);
   await page.goto(`${server.uiUrl}/namespaces/default/workflows`);
   const row = page.locator('tr', { hasText: 'order-9-created' });
@@ -98,7 +105,7 @@ browserTest("a failed step's reason shows in its list row and page, and its payl
     expect(rowText).toContain(shown);
   await page.screenshot({ path: join(DOCS, 'web-ui-list.png') });
 
-  await page.goto(`${server.uiUrl}/namespaces/default/workflows/order-9-created/${handle.firstExecutionRunId}/history`);
+  await page.goto(`${server.uiUrl}/namespaces/default/workflows/order-9-created/${runId}/history`);
   const reason = `HttpClientError: POST ${url} got HTTP 404 on attempt 1; not retried (4xx)`;
   await page.getByText(reason).first().waitFor();
   // The input is ciphertext on the server: reading it here means the UI decoded it through the codec server.
