@@ -5,6 +5,8 @@
 //   src/client     (and the package main, src/index.ts) starts runs: the contract and @temporalio/client only.
 //   src/receiver   `hookstep/receiver`: verifies webhooks and starts runs; the contract and @temporalio/client only,
 //                  Express and Fastify as types.
+//   src/codec      `hookstep/codec`: payload encryption and the codec server; the contract, @temporalio/common and
+//                  Node built-ins only, so every client, receiver and worker may use it.
 //   src/worker     the worker, its bundle, the dev server: may use workflows/ and activities/.
 //   src/cli        the command line, on top of everything.
 import js from '@eslint/js';
@@ -18,6 +20,8 @@ const restrict = (names, message) => names.map((name) => ({ name, message }));
 const WORKER_ONLY = ['@temporalio/worker', '@temporalio/testing'];
 const NOT_IN_CONTRACT = 'The contract is the ground floor: pure, with no runtime, client, HTTP or I/O.';
 const NOT_FOR_CLIENTS = 'Client code loads no worker runtime or HTTP client: that is `hookstep/worker`.';
+const NOT_FOR_CODEC =
+  '`hookstep/codec` stands on the contract: no worker runtime, client, HTTP client or entry above it.';
 const NOT_FOR_RECEIVERS = '`hookstep/receiver` loads no worker runtime or HTTP client, and frameworks only as types.';
 const DETERMINISTIC = 'Workflow code must be deterministic: do I/O in activities/.';
 const NO_SCHEMAS_IN_SANDBOX =
@@ -33,6 +37,7 @@ const ABOVE = {
     './src/cli',
     './src/cli.ts',
     './src/index.ts',
+    './src/codec',
     './workflows',
     './activities',
   ],
@@ -40,6 +45,17 @@ const ABOVE = {
     './src/client',
     './src/receiver',
     './src/api',
+    './src/codec',
+    './src/worker',
+    './src/cli',
+    './src/cli.ts',
+    './src/index.ts',
+  ],
+  activities: [
+    './workflows',
+    './src/client',
+    './src/receiver',
+    './src/codec',
     './src/worker',
     './src/cli',
     './src/cli.ts',
@@ -59,6 +75,16 @@ const ABOVE = {
   // The API serves the registry (activities/registry) and starts fan-outs; it runs no worker.
   api: ['./src/worker', './src/cli', './src/cli.ts', './workflows'],
   receiver: ['./src/worker', './src/cli', './src/cli.ts', './workflows', './activities'],
+  codec: [
+    './src/client',
+    './src/receiver',
+    './src/worker',
+    './src/cli',
+    './src/cli.ts',
+    './src/index.ts',
+    './workflows',
+    './activities',
+  ],
   worker: ['./src/cli', './src/cli.ts', './src/api'],
 };
 
@@ -92,6 +118,7 @@ export default tseslint.config(
               from: ABOVE.worker,
               message: 'The worker entry uses neither the CLI nor the API.',
             },
+            { target: './src/codec', from: ABOVE.codec, message: NOT_FOR_CODEC },
           ],
         },
       ],
@@ -133,6 +160,15 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         { paths: restrict([...WORKER_ONLY, 'undici', '@temporalio/activity'], NOT_FOR_CLIENTS) },
+      ],
+    },
+  },
+  {
+    files: ['src/codec/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: restrict([...WORKER_ONLY, 'undici', '@temporalio/activity', '@temporalio/client'], NOT_FOR_CODEC) },
       ],
     },
   },

@@ -5,17 +5,17 @@ import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
 import { DELAY_UNITS, FailureType, resolveRetry, toMs, type ResolvedRetry, type Webhook } from '../src/contract';
-import { NotXmlError, buildEventRequest } from './eventRequest';
+import { NotXmlError, buildEventRequest, type EventRequestInput } from './eventRequest';
 import { withHeartbeats } from './heartbeat';
+import { observeAttempt, type AttemptLog } from './inspect';
 import type { Registry } from './registry';
 import { send } from './send';
 
 /** What a delivery run needs before its first attempt, read once by the fan-out. */
 export interface Subscriber {
   webhookId: string;
-  /** `order.created → api.example.com`, the delivery run's summary. */
-  summary: string;
-  host: string;
+  /** For the delivery run's summary and search attributes (`order.created → api.example.com`). */
+  url: string;
   delayMs: number;
   timeoutMs: number;
   retry: ResolvedRetry;
@@ -40,23 +40,17 @@ export type EventDeliveryResult =
 /** A registry, or how to open one when an event first needs it (so a worker that only sends steps opens none). */
 export type RegistrySource = Registry | (() => Promise<Registry>);
 
-export function createEventActivities(agent: Dispatcher, source: RegistrySource | undefined) {
-  let opening: Promise<Registry> | undefined;
-  const repos = (): Promise<Registry> => {
-    // Retryable on purpose: a worker deployed without the registry can be fixed, and the delivery then goes on.
-    if (!source) throw new Error('this worker has no registry of event webhooks (see HOOKSTEP_DATABASE_URL)');
-    if (typeof source !== 'function') return Promise.resolve(source);
-    opening ??= source().catch((err: unknown) => {
-      opening = undefined;
-      throw err;
-    });
-    return opening;
-  };
+export function createEventActivities(
+  agent: Dispatcher,
+  source: RegistrySource | undefined,
+  attemptLog: AttemptLog | undefined,
+) {
+  const repos = lazyRegistry(source);
   return {
     async listSubscribers(query: { type: string; after?: string; limit: number }): Promise<SubscriberPage> {
       const page = await (await repos()).webhooks.subscribers(query.type, query.after, query.limit);
       return {
-        subscribers: page.map((w) => subscriberOf(w, query.type)),
+        subscribers: page.map(subscriberOf),
         next: page.length === query.limit ? page.at(-1)!.id : undefined,
       };
     },
@@ -72,24 +66,46 @@ export function createEventActivities(agent: Dispatcher, source: RegistrySource 
       ]);
       if (!webhook || !webhook.active) return { skipped: webhook ? 'inactive' : 'deleted', attempt };
       if (!event) throw notSendable(`event ${call.eventId} is not in the registry`);
-      let req;
-      try {
-        req = buildEventRequest({ webhook, event, secrets, attempt, messageId: messageIdOf(call) }, Date.now());
-      } catch (err) {
-        if (err instanceof NotXmlError) throw notSendable(`cannot be written as XML: ${err.message}`);
-        throw err;
-      }
+      const req = requestOrFail({ webhook, event, secrets, attempt, messageId: messageIdOf(call) });
       const policy = {
         timeoutMs: toMs(webhook.timeout),
         retry: resolveRetry(webhook),
         successStatuses: webhook.successStatuses,
       };
+      const facts = { url: webhook.url, method: 'POST', attempt, maxAttempts: policy.retry.maximumAttempts };
       const result = await withHeartbeats(ctx, attempt, () =>
-        send(req, policy, { agent, attempt, signal: ctx.cancellationSignal }),
+        observeAttempt(ctx, facts, attemptLog, () =>
+          send(req, policy, { agent, attempt, signal: ctx.cancellationSignal }),
+        ),
       );
       return { status: result.status, attempt: result.attempt };
     },
   };
+}
+
+/** The registry when a delivery first needs it: opened once, and again after a failed opening. */
+function lazyRegistry(source: RegistrySource | undefined): () => Promise<Registry> {
+  let opening: Promise<Registry> | undefined;
+  return () => {
+    // Retryable on purpose: a worker deployed without the registry can be fixed, and the delivery then goes on.
+    if (!source) throw new Error('this worker has no registry of event webhooks (see HOOKSTEP_DATABASE_URL)');
+    if (typeof source !== 'function') return Promise.resolve(source);
+    opening ??= source().catch((err: unknown) => {
+      opening = undefined;
+      throw err;
+    });
+    return opening;
+  };
+}
+
+/** The attempt's request, or EventNotSendable when the event cannot be written in the webhook's format. */
+function requestOrFail(input: EventRequestInput) {
+  try {
+    return buildEventRequest(input, Date.now());
+  } catch (err) {
+    if (err instanceof NotXmlError) throw notSendable(`cannot be written as XML: ${err.message}`);
+    throw err;
+  }
 }
 
 /** webhook-id: one per webhook and event, the same on every attempt, so a receiver drops a redelivery. */
@@ -97,12 +113,10 @@ export function messageIdOf(call: Pick<EventDeliveryCall, 'webhookId' | 'eventId
   return `${call.webhookId}/${call.eventId}`;
 }
 
-function subscriberOf(webhook: Webhook, type: string): Subscriber {
-  const host = new URL(webhook.url).host;
+function subscriberOf(webhook: Webhook): Subscriber {
   return {
     webhookId: webhook.id,
-    summary: `${type} → ${host}`,
-    host,
+    url: webhook.url,
     delayMs: webhook.delay ? webhook.delay.amount * DELAY_UNITS[webhook.delay.unit] : 0,
     timeoutMs: toMs(webhook.timeout),
     retry: resolveRetry(webhook),

@@ -2,9 +2,11 @@
 // each worker owns one pool. Workflows import only the type.
 import type { Dispatcher } from 'undici';
 import { createEventActivities, type RegistrySource } from './events';
+import type { AttemptLog } from './inspect';
 import { createStepActivities } from './steps';
 
 export type { DeliveryResult } from './deliver';
+export { jsonLineLog, type AttemptLog, type AttemptRecord } from './inspect';
 export type { EventDeliveryCall, EventDeliveryResult, RegistrySource, Subscriber, SubscriberPage } from './events';
 export type { DeliveryCall } from './steps';
 
@@ -12,10 +14,12 @@ export interface ActivityDeps {
   agent: Dispatcher;
   /** Event webhooks' registry (or how to open it on first use); without one, steps and automations only. */
   registry?: RegistrySource;
+  /** Where each attempt's log line goes; none when undefined. */
+  attemptLog?: AttemptLog;
 }
 
-export function createActivities({ agent, registry }: ActivityDeps) {
-  return { ...createStepActivities(agent), ...createEventActivities(agent, registry) };
+export function createActivities({ agent, registry, attemptLog }: ActivityDeps) {
+  return { ...createStepActivities(agent, attemptLog), ...createEventActivities(agent, registry, attemptLog) };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

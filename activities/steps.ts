@@ -2,9 +2,10 @@
 // workflows never run a schema.
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
-import { stepAttemptSignal, toMs, type Automation, type StepInput } from '../src/contract';
+import { resolveRetry, stepAttemptSignal, toMs, type Automation, type StepInput } from '../src/contract';
 import { deliver, type DeliveryResult } from './deliver';
 import { withHeartbeats } from './heartbeat';
+import { observeAttempt, type AttemptLog } from './inspect';
 import { parseAutomationOrFail, parseStepOrFail } from './validate';
 
 export interface DeliveryCall {
@@ -18,7 +19,7 @@ export interface DeliveryCall {
   attemptsBefore?: number;
 }
 
-export function createStepActivities(agent: Dispatcher) {
+export function createStepActivities(agent: Dispatcher, attemptLog: AttemptLog | undefined) {
   return {
     /** Before a step's delay: bad input fails now, not when the timer fires. */
     checkStep(input: unknown): Promise<{ delayMs: number }> {
@@ -38,8 +39,11 @@ export function createStepActivities(agent: Dispatcher) {
       const attempt = ctx.info.attempt + (call.attemptsBefore ?? 0);
       if (attempt > 1 && call.parentWorkflowId) reportAttempt(ctx, call.parentWorkflowId, attempt);
       const webhookId = step.idempotencyKey ?? call.defaultWebhookId;
+      const facts = { url: step.url, method: step.method, attempt, maxAttempts: resolveRetry(step).maximumAttempts };
       return withHeartbeats(ctx, attempt, () =>
-        deliver({ step, webhookId }, { agent, attempt, signal: ctx.cancellationSignal }),
+        observeAttempt(ctx, facts, attemptLog, () =>
+          deliver({ step, webhookId }, { agent, attempt, signal: ctx.cancellationSignal }),
+        ),
       );
     },
   };

@@ -1,6 +1,9 @@
 // Starts one real Temporal dev server for the run, or with HOOKSTEP_TEST_TARGET=cluster uses the running
 // `scripts/cluster` (PostgreSQL and the Temporal server); bundles the workflow code once for every test worker; and
 // starts a throwaway PostgreSQL server so the registry's tests run on PostgreSQL as well as on the embedded PGlite.
+// Every client, worker and CLI process of the run encrypts payloads with one test key, so every test exercises the
+// codec.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -50,4 +53,5 @@ export default async function globalSetup(): Promise<void> {
   if (postgres) process.env.HOOKSTEP_TEST_POSTGRES_URL = postgres.url;
   else if (process.env.CI) throw new Error('CI runs the registry tests on PostgreSQL too: install it (.ci/run does)');
   else console.warn('PostgreSQL is not installed: the registry tests run on PGlite only');
+  process.env.HOOKSTEP_PAYLOAD_KEYS ??= `test-1:${randomBytes(32).toString('base64')}`;
 }

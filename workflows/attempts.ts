@@ -62,21 +62,23 @@ export async function deliverWithRetries<K extends keyof Deliveries>(
 
 /**
  * The run fails with the delivery's own failure: its type, message and details, so the run's failure reads
- * "POST … got HTTP 404 on attempt 1; not retried (4xx)" in the list and the page header. A local attempt's failure
- * is that failure itself; a regular activity's is wrapped in an ActivityFailure, which is kept as the cause.
+ * "HttpClientError: POST … got HTTP 404 on attempt 1; not retried (4xx)" in `describe` and the page header. What it
+ * came from is kept as its cause: the local attempt's own failure, or a regular activity's ActivityFailure.
  */
 export async function asRunFailure<T>(attempt: Promise<T>): Promise<T> {
   try {
     return await attempt;
   } catch (err) {
-    if (!(err instanceof ActivityFailure && err.cause instanceof ApplicationFailure)) throw err;
-    const { type, message, details } = err.cause;
+    const failure = err instanceof ActivityFailure ? err.cause : err;
+    if (!(failure instanceof ApplicationFailure)) throw err;
+    const { type, message, details } = failure;
     throw ApplicationFailure.create({
       type: type ?? undefined,
-      message,
+      // Led by the type: the CLI and the Web UI header show a run's message, not its failure type.
+      message: type ? `${type}: ${message}` : message,
       details: details ?? undefined,
       nonRetryable: true,
-      cause: err,
+      cause: err instanceof ActivityFailure ? err : failure,
     });
   }
 }

@@ -13,14 +13,24 @@ import { MAX_ID_LENGTH } from '../src/contract/defaults';
 import { toMs } from '../src/contract/duration';
 import { TemplateResolutionError } from '../src/contract/errors';
 import { FailureType, deliveryFacts, summarizeFailure } from '../src/contract/failures';
+import { stepStartOptions } from '../src/contract/inspect';
 import type { AutomationResult } from '../src/contract/messages';
 import { resolveStep } from '../src/contract/render';
 import type { Automation, AutomationInput, SendWebhookAction } from '../src/contract/schemas/automation';
+import { withOutcome } from './inspect';
 import { Progress } from './progress';
 import { sendWebhook } from './sendWebhook';
 import { failVisibly } from './visible';
 
 export async function automation(input: AutomationInput): Promise<AutomationResult> {
+  return withOutcome(
+    () => runSteps(input),
+    () => ({}),
+    () => ({ automationId: (input as { id?: unknown } | null)?.id as string | undefined }),
+  );
+}
+
+async function runSteps(input: AutomationInput): Promise<AutomationResult> {
   return failVisibly(FailureType.InvalidAutomation, 'automation', async () => {
     const definition = await parseAutomation(input);
     const progress = new Progress(definition);
@@ -86,7 +96,13 @@ async function sendStep(
       trigger: definition.trigger,
       steps: progress.outputs,
     });
-    const result = await executeChild(sendWebhook, { workflowId, taskQueue: info.taskQueue, args: [stepInput] });
+    const result = await executeChild(sendWebhook, {
+      workflowId,
+      taskQueue: info.taskQueue,
+      args: [stepInput],
+      // The step's own run is findable by host, method and automation, and reads `POST host/path` in the list.
+      ...stepStartOptions(stepInput, { automationId: definition.id }),
+    });
     progress.succeeded(i, { status: result.status, body: result.body, attempts: result.attempts });
     return undefined;
   } catch (err) {

@@ -3,7 +3,9 @@
 // attempts; the webhook and the event are read at each attempt, so a webhook deactivated meanwhile is not sent.
 import { sleep } from '@temporalio/workflow';
 import type { EventDeliveryResult, Subscriber } from '../activities';
+import { deliveryStartOptions } from '../src/contract/inspect';
 import { asRunFailure, deliverWithRetries } from './attempts';
+import { withOutcome } from './inspect';
 
 export interface EventDeliveryInput extends Subscriber {
   eventId: string;
@@ -11,8 +13,17 @@ export interface EventDeliveryInput extends Subscriber {
 }
 
 export async function eventDelivery(input: EventDeliveryInput): Promise<EventDeliveryResult> {
-  if (input.delayMs > 0) await sleep(input.delayMs, { summary: `delay before ${input.summary}` });
+  const facts = { url: input.url, method: 'POST', eventType: input.type, webhookId: input.webhookId };
+  return withOutcome(
+    () => deliver(input, deliveryStartOptions(facts).staticSummary),
+    (result) => ({ ...('status' in result ? { status: result.status } : {}), attempts: result.attempt }),
+    () => facts,
+  );
+}
+
+async function deliver(input: EventDeliveryInput, summary: string): Promise<EventDeliveryResult> {
+  if (input.delayMs > 0) await sleep(input.delayMs, { summary: `delay before ${summary}` });
   const call = { webhookId: input.webhookId, eventId: input.eventId };
-  const plan = { timeoutMs: input.timeoutMs, summary: input.summary, retry: () => input.retry };
+  const plan = { timeoutMs: input.timeoutMs, summary, retry: () => input.retry };
   return asRunFailure(deliverWithRetries('deliverEvent', call, plan));
 }

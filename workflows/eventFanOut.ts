@@ -11,6 +11,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities, Subscriber } from '../activities';
+import { deliveryStartOptions } from '../src/contract/inspect';
 import type { eventDelivery } from './eventDelivery';
 
 export interface EventFanOutInput {
@@ -62,7 +63,12 @@ async function startDelivery(input: EventFanOutInput, subscriber: Subscriber): P
       args: [{ ...subscriber, eventId: input.eventId, type: input.type }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      staticSummary: subscriber.summary,
+      ...deliveryStartOptions({
+        url: subscriber.url,
+        method: 'POST',
+        eventType: input.type,
+        webhookId: subscriber.webhookId,
+      }),
     });
     return 'started';
   } catch (err) {

@@ -7,6 +7,7 @@ import { attemptTimeoutMs, hasDelay, stepSummary } from '../src/contract/plan';
 import { resolveRetry } from '../src/contract/retry';
 import type { SendWebhookResult, StepInput } from '../src/contract/schemas/step';
 import { asRunFailure, deliverWithRetries } from './attempts';
+import { withOutcome } from './inspect';
 import { failVisibly } from './visible';
 
 export { HEARTBEAT_TIMEOUT_MS } from './attempts';
@@ -19,6 +20,14 @@ const { checkStep } = proxyLocalActivities<Activities>({
 });
 
 export async function sendWebhook(input: StepInput): Promise<SendWebhookResult> {
+  return withOutcome(
+    () => deliverStep(input),
+    (result) => ({ status: result.status, attempts: result.attempts }),
+    () => ({ url: input?.url, method: input?.method }),
+  );
+}
+
+async function deliverStep(input: StepInput): Promise<SendWebhookResult> {
   return failVisibly(FailureType.InvalidStep, 'step', async () => {
     const info = workflowInfo();
     const started = Date.now();

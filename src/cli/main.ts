@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError, ConfigError, FlagError, InvalidInputError, VERSION } from '../contract';
 import { apiCommand } from './commands/api';
+import { codecServerCommand } from './commands/codecServer';
 import { devCommand } from './commands/dev';
 import { eventsCommand } from './commands/events';
 import { receiveCommand } from './commands/receive';
@@ -10,6 +11,7 @@ import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { sendCommand } from './commands/send';
 import { webhooksCommand } from './commands/webhooks';
+import { setupCommand } from './commands/setup';
 import { workerCommand } from './commands/worker';
 import { EXIT } from './shared';
 
@@ -19,8 +21,20 @@ function program(): Command {
     .version(VERSION)
     .exitOverride()
     .showHelpAfterError();
-  const commands = [devCommand, workerCommand, sendCommand, receiveCommand, runCommand, schemaCommand];
-  for (const define of [...commands, apiCommand, webhooksCommand, eventsCommand]) {
+  const commands = [
+    devCommand,
+    workerCommand,
+    setupCommand,
+    codecServerCommand,
+    apiCommand,
+    webhooksCommand,
+    eventsCommand,
+    sendCommand,
+    receiveCommand,
+    runCommand,
+    schemaCommand,
+  ];
+  for (const define of commands) {
     define(cli);
   }
   return cli;

@@ -1,5 +1,6 @@
 // What every `hookstep` command shares: exit codes, a client from the configuration, and how a run's end is told.
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { dataConverterFromEnv } from '../codec';
 import { summarizeFailure } from '../contract';
 import type { Config } from '../worker/config';
 
@@ -14,10 +15,12 @@ export function setExit(code: number): void {
 /** For repeatable flags: `--field a=1 --field b=2` gives ['a=1', 'b=2']. */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
+/** A client with the payload codec of this environment (HOOKSTEP_PAYLOAD_KEYS, the key file, or the dev key). */
 export async function withClient<T>(config: Config, fn: (client: Client) => Promise<T>): Promise<T> {
+  const { dataConverter } = dataConverterFromEnv();
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
-    return await fn(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }));
+    return await fn(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }));
   } finally {
     await connection.close();
   }

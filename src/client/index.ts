@@ -5,7 +5,9 @@ import type { Client, WorkflowHandle } from '@temporalio/client';
 import {
   DEFAULT_TASK_QUEUE,
   InvalidInputError,
+  automationStartOptions,
   checkStep,
+  stepStartOptions,
   validateAutomation,
   type Automation,
   type AutomationInput,
@@ -41,6 +43,8 @@ export async function startSendWebhook<const S extends StepInput>(
     workflowId: options.workflowId ?? `hookstep-${randomUUID()}`,
     // The caller's input is sent as written; the workflow applies defaults itself, as it does for other SDKs.
     args: [step],
+    // `POST api.example.com/hooks` in the list, and findable by host and method from the start.
+    ...stepStartOptions(step),
   });
 }
 
@@ -74,6 +78,7 @@ export async function startAutomation(
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     workflowId: options.workflowId ?? `automation-${automation.id}-${randomUUID()}`,
     args: [definition],
+    ...automationStartOptions(automation),
   });
 }
 

@@ -8,6 +8,7 @@ export * from './errors';
 export * from './eventTypes';
 export * from './failures';
 export * from './headers';
+export * from './inspect';
 export * from './limits';
 export * from './messages';
 export * from './plan';

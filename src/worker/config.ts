@@ -63,6 +63,42 @@ export const EnvSchema = z.object({
   HOOKSTEP_API_URL: z
     .url({ protocol: /^https?$/, error: 'HOOKSTEP_API_URL must be an http or https URL' })
     .default(`http://127.0.0.1:${DEFAULT_API_PORT}`),
+  /** `hookstep worker` serves Prometheus metrics here when --metrics is not given. */
+  HOOKSTEP_METRICS_ADDRESS: z
+    .string()
+    .regex(HOST_PORT, { error: 'HOOKSTEP_METRICS_ADDRESS must be host:port, e.g. 0.0.0.0:9464' })
+    .optional(),
+  /** Parsed explicitly: "false" must not count as true. */
+  HOOKSTEP_REQUIRE_ENCRYPTION: z
+    .enum(['true', 'false'], { error: 'HOOKSTEP_REQUIRE_ENCRYPTION must be true or false' })
+    .transform((v) => v === 'true')
+    .default(false),
+  /** The codec server's bearer token. No default: a secret. */
+  HOOKSTEP_CODEC_TOKEN: z
+    .string()
+    .regex(/^[A-Za-z0-9._~-]{16,512}$/, {
+      error: "HOOKSTEP_CODEC_TOKEN must be 16 to 512 letters, digits, '.', '_', '~' or '-' (openssl rand -hex 32)",
+    })
+    .optional(),
+  /** Web UI origins the codec server answers browsers from, comma-separated. */
+  HOOKSTEP_CODEC_ORIGINS: z
+    .string()
+    .default('')
+    .transform((text, ctx) => {
+      const origins = text
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
+      for (const origin of origins) {
+        if (!isOrigin(origin)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `HOOKSTEP_CODEC_ORIGINS: '${origin}' is not an origin such as http://127.0.0.1:8233`,
+          });
+        }
+      }
+      return origins;
+    }),
 });
 export type Config = z.output<typeof EnvSchema>;
 
@@ -74,6 +110,16 @@ export function registryOptions(config: Config): DbOptions {
 }
 export type { Cidr };
 export { ConfigError };
+
+/** scheme://host[:port] and nothing more, as a browser sends it in Origin. */
+export function isOrigin(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === text;
+  } catch {
+    return false;
+  }
+}
 
 /** Empty variables count as unset, so `FOO= hookstep worker` falls back to the default. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {

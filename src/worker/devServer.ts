@@ -33,6 +33,8 @@ export interface DevServerOptions {
   ui?: boolean;
   namespace?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** The Web UI decodes payloads through this codec server endpoint (the token may be its first path segment). */
+  uiCodecEndpoint?: string;
   /** Server dynamic config, on top of DEV_SERVER_DYNAMIC_CONFIG. */
   dynamicConfig?: Record<string, string | number | boolean>;
 }
@@ -86,10 +88,13 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       // hookstep's search attributes exist from the start, so runs can set them and operators list by them.
       searchAttributes: [...SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: options.logLevel ?? 'warn' },
-      extraArgs: Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(([k, v]) => [
-        '--dynamic-config-value',
-        `${k}=${JSON.stringify(v)}`,
-      ]),
+      extraArgs: [
+        ...Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(([k, v]) => [
+          '--dynamic-config-value',
+          `${k}=${JSON.stringify(v)}`,
+        ]),
+        ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+      ],
     },
   });
   const [host, port] = splitAddress(env.address);

@@ -1,8 +1,8 @@
 // The hookstep worker: sendWebhook and automation workflows, and the delivery activity with one HTTP pool.
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Agent } from 'undici';
-import { createActivities } from '../../activities';
-import type { RegistrySource } from '../../activities';
+import { createActivities, jsonLineLog, type AttemptLog, type RegistrySource } from '../../activities';
 import { DestinationPolicy, type Cidr } from '../../activities/destination';
 import { createAgent } from '../../activities/http';
 import { DEFAULT_MAX_CONCURRENT_DELIVERIES, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../contract';
@@ -18,6 +18,10 @@ export interface CreateWorkerOptions {
   maxConcurrentDeliveries?: number;
   /** Event webhooks' registry, or how to open it when an event first needs it; without one, steps only. */
   registry?: RegistrySource;
+  /** Encrypts payloads: `dataConverterFromEnv().dataConverter` from `hookstep/codec`. Without it, payloads are clear. */
+  dataConverter?: DataConverter;
+  /** Each delivery attempt's log record; default one JSON line on stdout, `false` for none. */
+  attemptLog?: AttemptLog | false;
   /** A bundle from bundleWorkflowCode, to skip bundling at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Passed through to Worker.create, after hookstep's own settings. */
@@ -37,7 +41,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     connection: options.connection,
     namespace: options.namespace ?? DEFAULT_NAMESPACE,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
-    activities: createActivities({ agent, registry: options.registry }),
+    activities: createActivities({
+      agent,
+      registry: options.registry,
+      attemptLog: options.attemptLog === false ? undefined : (options.attemptLog ?? jsonLineLog),
+    }),
+    dataConverter: options.dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // A delivery's first attempt is a local activity and the rest regular ones: both kinds share the bound.
     maxConcurrentActivityTaskExecutions: options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES,

@@ -2,10 +2,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const ROOT = join(__dirname, '..', '..');
-// `node --import tsx` runs the CLI in this one process; the tsx binary would fork a child that outlives a SIGKILL.
-const NODE_ARGS = ['--import', 'tsx', join(ROOT, 'src', 'cli.ts')];
+// `node --import tsx` runs the CLI in this one process; the tsx binary would fork a child that outlives a SIGKILL. The
+// loader is named by path so the CLI can run in another directory (where `hookstep dev` keeps .hookstep/).
+const TSX_LOADER = pathToFileURL(require.resolve('tsx', { paths: [ROOT] })).href;
+const NODE_ARGS = ['--import', TSX_LOADER, join(ROOT, 'src', 'cli.ts')];
 
 export interface CliProcess {
   child: ChildProcess;
@@ -15,9 +18,9 @@ export interface CliProcess {
   exited: Promise<number | null>;
 }
 
-export function spawnCli(args: string[], env: Record<string, string> = {}): CliProcess {
+export function spawnCli(args: string[], env: Record<string, string> = {}, cwd = ROOT): CliProcess {
   const child = spawn(process.execPath, [...NODE_ARGS, ...args], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -53,8 +56,9 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): CliP
 export async function runCli(
   args: string[],
   env: Record<string, string> = {},
+  cwd = ROOT,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [...NODE_ARGS, ...args], { cwd, env: { ...process.env, ...env } });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

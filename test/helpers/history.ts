@@ -1,5 +1,7 @@
-// Reading a run's history the way an operator's tools show it: its timers (with their summaries and fire times).
+// Reading a run's history the way an operator's tools show it: its timers (with their summaries, decrypted with the
+// test key as the Web UI does through the codec server, and their fire times).
 import type { WorkflowHandle } from '@temporalio/client';
+import { decodeWithTestKey } from './codec';
 
 export interface TimerSeen {
   summary?: string;
@@ -11,18 +13,17 @@ export interface TimerSeen {
 
 export async function timersOf(handle: WorkflowHandle): Promise<TimerSeen[]> {
   const { events } = await handle.fetchHistory();
-  return (events ?? []).flatMap((e) => {
+  const timers: TimerSeen[] = [];
+  for (const e of events ?? []) {
     const timer = e.timerStartedEventAttributes;
-    if (!timer) return [];
-    const data = e.userMetadata?.summary?.data;
-    return [
-      {
-        summary: data ? (JSON.parse(Buffer.from(data).toString('utf8')) as string) : undefined,
-        seconds: Number(timer.startToFireTimeout?.seconds ?? 0),
-        startedAt: Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6),
-      },
-    ];
-  });
+    if (!timer) continue;
+    timers.push({
+      summary: (await decodeWithTestKey(e.userMetadata?.summary)) as string | undefined,
+      seconds: Number(timer.startToFireTimeout?.seconds ?? 0),
+      startedAt: Number(e.eventTime?.seconds ?? 0) * 1000 + Math.floor((e.eventTime?.nanos ?? 0) / 1e6),
+    });
+  }
+  return timers;
 }
 
 /** Polls the run's history until a timer shows (the run has to get there first). */

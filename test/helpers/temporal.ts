@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, DefaultLogger } from '@temporalio/worker';
 import { parseCidrList } from '../../activities/destination';
+import { dataConverterFromEnv } from '../../src/codec';
 import { createWorker, type CreateWorkerOptions, type HookstepWorker } from '../../src/worker';
 import { spawnCli, type CliProcess } from './cli';
 import { startReceiver, type Receiver } from './receiver';
@@ -32,9 +33,18 @@ export interface TestTemporal {
   close(): Promise<void>;
 }
 
-export async function connectClient(): Promise<TestTemporal> {
+/** The run's test key (HOOKSTEP_PAYLOAD_KEYS, set by the global setup), as every hookstep process uses it. */
+export function testDataConverter() {
+  const { dataConverter, keyring } = dataConverterFromEnv();
+  if (!keyring) throw new Error('HOOKSTEP_PAYLOAD_KEYS is unset: run through jest, whose global setup sets it');
+  return dataConverter;
+}
+
+/** A client that encrypts and decrypts with the test key; `{ codec: false }` for one that sees raw payloads. */
+export async function connectClient({ codec = true }: { codec?: boolean } = {}): Promise<TestTemporal> {
   const connection = await Connection.connect({ address: temporalAddress() });
-  return { client: new Client({ connection }), close: () => connection.close() };
+  const dataConverter = codec ? testDataConverter() : undefined;
+  return { client: new Client({ connection, dataConverter }), close: () => connection.close() };
 }
 
 export interface RunningWorker {
@@ -54,6 +64,9 @@ export async function startWorker(
     taskQueue,
     allowedNetworks: LOOPBACK,
     workflowBundle: { codePath: process.env.HOOKSTEP_TEST_WORKFLOW_BUNDLE! },
+    dataConverter: testDataConverter(),
+    // Tests that read the attempt log pass their own.
+    attemptLog: false,
     ...options,
   });
   const running = worker.run();

@@ -6,6 +6,7 @@ import type { ServerResponse } from 'node:http';
 import { FailureType, InvalidInputError, progressQuery, type AutomationInput } from '../../src/contract';
 import { runAutomation, startAutomation } from '../../src/client';
 import { spawnCli } from '../helpers/cli';
+import { decodeWithTestKey } from '../helpers/codec';
 import { expectFailure } from '../helpers/failures';
 import { json } from '../helpers/receiver';
 import { startWorker, temporalAddress, uniqueQueue, useHarness } from '../helpers/temporal';
@@ -109,7 +110,13 @@ test('onFailure: stop fails the automation; the cause chain reaches the step fai
   );
   const { links, failure } = await expectFailure(handle.result());
   // StepFailed, then the step's run, whose own failure is the delivery's (attempt 1 ran as a local activity).
-  expect(links).toEqual(['WorkflowFailedError', 'ApplicationFailure', 'ChildWorkflowFailure', 'ApplicationFailure']);
+  expect(links).toEqual([
+    'WorkflowFailedError',
+    'ApplicationFailure',
+    'ChildWorkflowFailure',
+    'ApplicationFailure',
+    'ApplicationFailure',
+  ]);
   expect(failure.type).toBe(FailureType.HttpClientError);
   expect(after.requests).toHaveLength(0);
   const progress = await handle.query(progressQuery);
@@ -136,8 +143,8 @@ test('a delay step holds the next step for its duration and shows as a timer wit
   const history = await handle.fetchHistory();
   const timers = (history.events ?? []).filter((e) => e.timerStartedEventAttributes);
   expect(timers).toHaveLength(1);
-  const summary = Buffer.from(timers[0].userMetadata?.summary?.data ?? new Uint8Array()).toString();
-  expect(summary).toContain('delay step \\"pause\\"');
+  // Summaries are payloads, encrypted like the rest: read with the key.
+  expect(await decodeWithTestKey(timers[0].userMetadata?.summary)).toBe('delay step "pause" (steps[1])');
 });
 
 test('the progress query reflects the running step and its attempts', async () => {

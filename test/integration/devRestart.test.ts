@@ -1,34 +1,53 @@
-// `hookstep dev` keeps its state in a SQLite file: a run sent before a restart is still there after it.
-import { mkdtempSync } from 'node:fs';
+// `hookstep dev` keeps its state in a SQLite file: a run sent before a restart is still there after it. With no key
+// configured it generates one under .hookstep/ and says so; `send` in the same directory finds it, the restart reuses
+// it, and the run's result decodes only with it.
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { dataConverterFromEnv } from '../../src/codec';
 import { freePort, runCli, spawnCli } from '../helpers/cli';
 import { json, startReceiver } from '../helpers/receiver';
 
-test('state survives a restart of hookstep dev', async () => {
-  const db = join(mkdtempSync(join(tmpdir(), 'hookstep-dev-')), 'temporal.db');
-  const [port, uiPort] = [await freePort(), await freePort()];
-  const env = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, HOOKSTEP_ALLOWED_NETWORKS: '127.0.0.0/8' };
+test('state and the generated payload key survive a restart of hookstep dev', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'hookstep-dev-'));
+  const db = join(cwd, 'temporal.db');
+  const [port, uiPort, codecPort] = [await freePort(), await freePort(), await freePort()];
+  // No key configured: the test run's own HOOKSTEP_PAYLOAD_KEYS is hidden from these processes.
+  const env = {
+    TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+    HOOKSTEP_ALLOWED_NETWORKS: '127.0.0.0/8',
+    HOOKSTEP_PAYLOAD_KEYS: '',
+  };
   const args = ['dev', '--db', db, '--port', String(port), '--ui-port', String(uiPort)];
   const receiver = await startReceiver((_req, res) => json(res, 200, { ok: true }));
   try {
-    const first = spawnCli(args, env);
+    const first = spawnCli([...args, '--codec-port', String(codecPort)], env, cwd);
     await first.waitFor(/Press Ctrl-C to stop/);
     expect(first.output()).toContain(`state             ${db}`);
-    const sent = await runCli(['send', receiver.url, '--workflow-id', 'survives-restart', '--json'], env);
+    expect(first.output()).toMatch(/payload key\s+generated dev-\S+ in \.hookstep\/payload-keys/);
+    const keyFile = join(cwd, '.hookstep', 'payload-keys');
+    expect(existsSync(keyFile)).toBe(true);
+    const key = readFileSync(keyFile, 'utf8').split('\n')[1].split(':')[1];
+    expect(first.output()).not.toContain(key);
+    const sent = await runCli(['send', receiver.url, '--workflow-id', 'survives-restart', '--json'], env, cwd);
     expect(sent.code).toBe(0);
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
 
-    const second = spawnCli(args, env);
+    const second = spawnCli(args, env, cwd);
     try {
       await second.waitFor(/Press Ctrl-C to stop/);
+      expect(second.output()).toMatch(/payload key\s+dev-\S+ from \.hookstep\/payload-keys/);
       const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
       try {
-        const handle = new Client({ connection }).workflow.getHandle('survives-restart');
-        expect((await handle.describe()).status.name).toBe('COMPLETED');
-        expect(await handle.result()).toMatchObject({ status: 200, body: { ok: true } });
+        const plain = new Client({ connection }).workflow.getHandle('survives-restart');
+        expect((await plain.describe()).status.name).toBe('COMPLETED');
+        // Without the key the result does not decode; with the generated key it does.
+        await expect(plain.result()).rejects.toThrow();
+        const { dataConverter } = dataConverterFromEnv({ HOOKSTEP_PAYLOAD_KEY_FILE: keyFile });
+        const keyed = new Client({ connection, dataConverter }).workflow.getHandle('survives-restart');
+        expect(await keyed.result()).toMatchObject({ status: 200, body: { ok: true } });
       } finally {
         await connection.close();
       }

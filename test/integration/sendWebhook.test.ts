@@ -1,13 +1,12 @@
 /** @cluster */
 // The sendWebhook workflow end to end: real dev server, real worker and activities, real receivers on 127.0.0.1.
-import { execFileSync } from 'node:child_process';
 import type { ServerResponse } from 'node:http';
-import { findTemporalCli } from '../../src/worker';
 import { FailureType, type DeliveryFailureDetails } from '../../src/contract';
 import { sendWebhook, startSendWebhook } from '../../src/client';
+import { startTestCodecServer, temporalCli } from '../helpers/codec';
 import { expectFailure } from '../helpers/failures';
 import { json } from '../helpers/receiver';
-import { startWorker, temporalAddress, uniqueQueue, useHarness } from '../helpers/temporal';
+import { startWorker, uniqueQueue, useHarness } from '../helpers/temporal';
 
 const harness = useHarness('send');
 const { taskQueue, receiver } = harness;
@@ -52,7 +51,7 @@ test('404: fails once with HttpClientError, receiver hit exactly once', async ()
   const handle = await startSendWebhook(harness.client(), { url: `${r.url}/hooks`, retry: fast }, { taskQueue });
   const { links, failure } = await expectFailure(handle.result());
   // Attempt 1 is a local activity: its failure is the run's own, with no ActivityFailure between.
-  expect(links).toEqual(['WorkflowFailedError', 'ApplicationFailure']);
+  expect(links).toEqual(['WorkflowFailedError', 'ApplicationFailure', 'ApplicationFailure']);
   expect(failure.type).toBe(FailureType.HttpClientError);
   expect(failure.nonRetryable).toBe(true);
   expect(failure.message).toBe(`POST ${r.url}/hooks got HTTP 404 on attempt 1; not retried (4xx)`);
@@ -114,7 +113,7 @@ test('a nested body → InvalidStep naming the key, receiver never hit', async (
     args: [{ url: r.url, body: { order: { id: 1 } } }],
   });
   const { links, failure } = await expectFailure(handle.result());
-  expect(links).toEqual(['WorkflowFailedError', 'ApplicationFailure']);
+  expect(links).toEqual(['WorkflowFailedError', 'ApplicationFailure', 'ApplicationFailure']);
   expect(failure.type).toBe(FailureType.InvalidStep);
   expect(failure.message).toContain('step.body.order');
   expect(r.requests).toHaveLength(0);
@@ -151,7 +150,11 @@ test('every attempt of a failing step shows in temporal workflow describe and sh
     { taskQueue },
   );
   await r.waitFor(3);
-  const described = JSON.parse(temporalCli(['workflow', 'describe', '--workflow-id', handle.workflowId])) as {
+  // Heartbeat details and summaries are encrypted: the CLI reads them through the codec server, as an operator would.
+  const codec = await startTestCodecServer();
+  const described = JSON.parse(
+    await temporalCli(['workflow', 'describe', '--workflow-id', handle.workflowId], codec),
+  ) as {
     pendingActivities: {
       attempt: number;
       heartbeatDetails?: { payloads: unknown[] };
@@ -165,16 +168,11 @@ test('every attempt of a failing step shows in temporal workflow describe and sh
   expect(JSON.stringify(pending.heartbeatDetails)).toContain('"attempt":3');
   release!();
   await expectFailure(handle.result());
-  const shown = temporalCli(['workflow', 'show', '--workflow-id', handle.workflowId]);
+  const shown = await temporalCli(['workflow', 'show', '--workflow-id', handle.workflowId], codec);
+  await codec.close();
   const { events } = JSON.parse(shown) as { events: { userMetadata?: { summary?: { data: string } } }[] };
   const summaries = events.flatMap((e) => (e.userMetadata?.summary ? [atob(e.userMetadata.summary.data)] : []));
   expect(shown).toContain('got HTTP 500 on attempt 1; will retry'); // the local attempt's marker
   expect(summaries).toContain(`"backoff before attempt 2 of POST ${r.url}/"`); // the timer
   expect(shown).toContain('got HTTP 500 on attempt 3; giving up after 3 attempts'); // the activity's last failure
 });
-
-function temporalCli(args: string[]): string {
-  return execFileSync(findTemporalCli()!, [...args, '--address', temporalAddress(), '--output', 'json'], {
-    encoding: 'utf8',
-  });
-}

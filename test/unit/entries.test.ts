@@ -46,6 +46,14 @@ test('hookstep/api (the HTTP API) loads Fastify and no worker runtime or test se
   }
 });
 
+test('hookstep/codec loads neither the worker, the test server, undici nor the client', () => {
+  const loaded = packagesLoadedBy('src/codec/index.ts');
+  expect(loaded).toEqual(expect.arrayContaining(['@temporalio/proto', 'zod']));
+  for (const heavy of ['@temporalio/worker', '@temporalio/testing', '@temporalio/core-bridge', 'undici']) {
+    expect(loaded).not.toContain(heavy);
+  }
+});
+
 test('hookstep/worker loads the worker runtime and undici', () => {
   const loaded = packagesLoadedBy('src/worker/index.ts');
   expect(loaded).toEqual(expect.arrayContaining(['@temporalio/worker', 'undici']));
@@ -72,6 +80,10 @@ test('package.json maps each entry to the file tsc builds from it', () => {
   expect(pkg.exports['./receiver']).toEqual({
     types: './dist/src/receiver/index.d.ts',
     default: './dist/src/receiver/index.js',
+  });
+  expect(pkg.exports['./codec']).toEqual({
+    types: './dist/src/codec/index.d.ts',
+    default: './dist/src/codec/index.js',
   });
   expect(pkg.main).toBe('dist/src/index.js');
   expect(pkg.bin.hookstep).toBe('dist/src/cli.js');

@@ -69,6 +69,11 @@ const PROBES: [what: string, file: string, code: string, rule: string | null][] 
   ],
   ['a workflow importing a pure module', 'workflows', "export { toMs } from '../src/contract/duration';", null],
   ['the client importing the contract', 'src/client', "export { FailureType } from '../contract';", null],
+  ['the codec importing the worker', 'src/codec', "export { createWorker } from '../worker';", 'paths'],
+  ['the codec importing the client', 'src/codec', "export { Client } from '@temporalio/client';", 'imports'],
+  ['the contract importing the codec', 'src/contract', "export { EncryptionCodec } from '../codec';", 'paths'],
+  ['a workflow importing the codec', 'workflows', "export { EncryptionCodec } from '../src/codec';", 'paths'],
+  ['the worker importing the codec', 'src/worker', "export { EncryptionCodec } from '../codec';", null],
   ['the worker importing activities', 'src/worker', "export { createActivities } from '../../activities';", null],
 ];
 const RULES = { paths: 'import-x/no-restricted-paths', imports: 'no-restricted-imports' };

@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { newApiKey, openRegistry, type Registry } from '../../../activities/registry';
 import { createApi } from '../../api';
+import { dataConverterFromEnv, encryptionNotice } from '../../codec';
 import { ConfigError, DEFAULT_API_PORT } from '../../contract';
 import { loadConfig, registryOptions, type Config } from '../../worker/config';
 import { parsePort } from '../flags';
@@ -31,13 +32,24 @@ export async function startApiServer(
   return { url: address, generatedKey, close: () => app.close() };
 }
 
-export async function api(flags: { port?: string; host?: string }): Promise<number> {
+interface ApiFlags {
+  port?: string;
+  host?: string;
+  requireEncryption?: boolean;
+}
+
+export async function api(flags: ApiFlags): Promise<number> {
   const config = loadConfig();
   const port = parsePort('--port', flags.port, DEFAULT_API_PORT);
+  // The fan-outs it starts carry event ids and types: encrypted with the worker's keys, like every payload.
+  const { dataConverter, keyring } = dataConverterFromEnv();
+  const required = flags.requireEncryption || config.HOOKSTEP_REQUIRE_ENCRYPTION;
+  const notice = encryptionNotice(keyring, 'hookstep api', required);
   const registry = await openRegistry(registryOptions(config));
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
-    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    (keyring ? console.log : console.error)(notice);
+    const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
     const server = await startApiServer(
       { registry, client, config },
       { port, host: flags.host ?? '127.0.0.1', generate: false },
@@ -61,5 +73,6 @@ export function apiCommand(cli: Command): void {
     .description('serve the HTTP API of event webhooks (needs HOOKSTEP_API_KEY)')
     .option('--port <port>', 'port to listen on', String(DEFAULT_API_PORT))
     .option('--host <host>', 'address to listen on', '127.0.0.1')
-    .action(async (flags: { port?: string; host?: string }) => setExit(await api(flags)));
+    .option('--require-encryption', 'refuse to start without a payload key (or HOOKSTEP_REQUIRE_ENCRYPTION=true)')
+    .action(async (flags: ApiFlags) => setExit(await api(flags)));
 }

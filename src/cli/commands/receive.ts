@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { dataConverterFromEnv, encryptionNotice } from '../../codec';
 import { DEFAULT_RECEIVER_PORT, DEFAULT_RECEIVER_TASK_QUEUE, FlagError } from '../../contract';
 import { RECEIVER_CHANNEL_ARGS, createReceiver, nodeHandler, type ReceiverResult } from '../../receiver';
 import { loadConfig } from '../../worker/config';
@@ -30,10 +31,13 @@ export async function receive(raw: ReceiveFlags): Promise<number> {
   const flags = parsed.data;
   const secrets = flags.secret ?? config.HOOKSTEP_RECEIVER_SECRET;
   if (!secrets) throw new FlagError('--secret whsec_... (or HOOKSTEP_RECEIVER_SECRET) is required');
+  // The handler's runs hold the webhook's payload: encrypted like every other hookstep run.
+  const { dataConverter, keyring } = dataConverterFromEnv();
+  const notice = encryptionNotice(keyring, 'hookstep receive', config.HOOKSTEP_REQUIRE_ENCRYPTION);
   // Lazy: the receiver starts while Temporal is down, answers 503 meanwhile, and reconnects when it is back.
   const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, channelArgs: RECEIVER_CHANNEL_ARGS });
   const receiver = createReceiver({
-    client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE }),
+    client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
     secrets,
     workflowType: flags.workflow,
     taskQueue: flags.taskQueue,
@@ -42,6 +46,7 @@ export async function receive(raw: ReceiveFlags): Promise<number> {
   });
   const server = createServer(nodeHandler(receiver));
   await listen(server, flags.port, flags.host);
+  (keyring ? console.log : console.error)(notice);
   console.log(
     `hookstep receiver listening on http://${flags.host}:${flags.port}/: starts ${flags.workflow} on task queue ` +
       `${flags.taskQueue} at ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}); Ctrl-C stops it`,

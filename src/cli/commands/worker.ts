@@ -1,16 +1,32 @@
-// `hookstep worker`: a worker against TEMPORAL_ADDRESS until SIGINT/SIGTERM.
+// `hookstep worker`: a worker against TEMPORAL_ADDRESS until SIGINT/SIGTERM, with payload encryption from the
+// environment and, with --metrics, a Prometheus endpoint.
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
-import { createWorker } from '../../worker';
 import { openRegistry, type Registry } from '../../../activities/registry';
+import { dataConverterFromEnv, encryptionNotice } from '../../codec';
+import { FlagError } from '../../contract';
+import { createWorker, installRuntime } from '../../worker';
 import { loadConfig, registryOptions, type Config } from '../../worker/config';
 import { EXIT, setExit } from '../shared';
+
+export interface WorkerFlags {
+  metrics?: string;
+  requireEncryption?: boolean;
+}
+
+const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
 
 /**
  * The one place a worker is made from the environment, for `worker` and `dev` alike. The registry is opened when an
  * event first needs it, unless one is given (`dev` shares its own with the API).
  */
-export function workerFromConfig(connection: NativeConnection, config: Config, registry?: Registry) {
+export function workerFromConfig(
+  connection: NativeConnection,
+  config: Config,
+  dataConverter: DataConverter,
+  registry?: Registry,
+) {
   return createWorker({
     connection,
     registry: registry ?? (() => openRegistry(registryOptions(config))),
@@ -18,15 +34,29 @@ export function workerFromConfig(connection: NativeConnection, config: Config, r
     taskQueue: config.HOOKSTEP_TASK_QUEUE,
     allowedNetworks: config.HOOKSTEP_ALLOWED_NETWORKS,
     maxConcurrentDeliveries: config.HOOKSTEP_MAX_CONCURRENT_DELIVERIES,
+    dataConverter,
   });
 }
 
-export async function worker(): Promise<number> {
+export async function worker(flags: WorkerFlags = {}): Promise<number> {
   const config = loadConfig();
+  if (flags.metrics !== undefined && !HOST_PORT.test(flags.metrics)) {
+    throw new FlagError(`--metrics must be host:port, e.g. 0.0.0.0:9464`);
+  }
+  const { dataConverter, keyring } = dataConverterFromEnv();
+  const notice = encryptionNotice(
+    keyring,
+    'hookstep worker',
+    flags.requireEncryption || config.HOOKSTEP_REQUIRE_ENCRYPTION,
+  );
+  const metricsAddress = flags.metrics ?? config.HOOKSTEP_METRICS_ADDRESS;
+  installRuntime({ metricsAddress });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const w = await workerFromConfig(connection, config);
+  const w = await workerFromConfig(connection, config, dataConverter);
+  (keyring ? console.log : console.error)(notice);
   console.log(
-    `hookstep worker polling ${config.HOOKSTEP_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE})`,
+    `hookstep worker polling ${config.HOOKSTEP_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE})` +
+      (metricsAddress ? `; metrics on http://${metricsAddress}/metrics` : ''),
   );
   await w.run();
   await connection.close();
@@ -37,5 +67,10 @@ export function workerCommand(cli: Command): void {
   cli
     .command('worker')
     .description('run a hookstep worker against TEMPORAL_ADDRESS')
-    .action(async () => setExit(await worker()));
+    .option(
+      '--metrics <host:port>',
+      'serve Prometheus metrics on http://<host:port>/metrics (or HOOKSTEP_METRICS_ADDRESS)',
+    )
+    .option('--require-encryption', 'refuse to start without a payload key (or HOOKSTEP_REQUIRE_ENCRYPTION=true)')
+    .action(async (flags: WorkerFlags) => setExit(await worker(flags)));
 }
