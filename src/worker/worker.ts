@@ -37,6 +37,7 @@ export interface HookstepWorker {
 
 export async function createWorker(options: CreateWorkerOptions): Promise<HookstepWorker> {
   const agent: Agent = createAgent({ policy: new DestinationPolicy(options.allowedNetworks ?? []) });
+  const deliveries = options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES;
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? DEFAULT_NAMESPACE,
@@ -48,9 +49,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     }),
     dataConverter: options.dataConverter,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
-    // A delivery's first attempt is a local activity and the rest regular ones: both kinds share the bound.
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES,
-    maxConcurrentLocalActivityExecutions: options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES,
+    // A delivery's first attempt is a local activity and the rest regular ones: both kinds share the bound. A run's
+    // workflow task stays open (and holds its slot) while its local attempt waits on the receiver, so the workflow-task
+    // slots get the same bound: at the SDK's 40, 40 slow receivers would stall every other run on the worker.
+    maxConcurrentActivityTaskExecutions: deliveries,
+    maxConcurrentLocalActivityExecutions: deliveries,
+    maxConcurrentWorkflowTaskExecutions: deliveries,
     ...options.workerOptions,
   });
   return {

@@ -2,6 +2,7 @@
 // Inputs that once left a run Running forever (a workflow-task failure loop) or could never be sent, started by
 // workflow name as another SDK would, so the workflow's own handling is what is tested. Each must end at once.
 import { execFileSync } from 'node:child_process';
+import type { ServerResponse } from 'node:http';
 import { ServiceError } from '@temporalio/client';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -130,4 +131,22 @@ test('a workflow ID longer than PostgreSQL stores is refused at start, by the de
   // INVALID_ARGUMENT, not the UNAVAILABLE PostgreSQL's "value too long" became without the limit.
   expect((refused as ServiceError).cause).toMatchObject({ code: 3, details: 'WorkflowId length exceeds limit.' });
   expect(r.requests).toHaveLength(0);
+});
+
+test('60 receivers that answer only together all get their first attempt (the SDK defaults to 40 task slots)', async () => {
+  // Attempt 1 is a local activity, whose workflow task holds a slot until the receiver answers: with the SDK's
+  // default of 40 slots, the 41st slow receiver would wait for one of the first 40 to answer or time out.
+  const held: ServerResponse[] = [];
+  const together = 60;
+  const r = await receiver((_req, res) => {
+    held.push(res);
+    if (held.length === together) for (const waiting of held) json(waiting, 200, { ok: true });
+  });
+  const handles = await Promise.all(
+    Array.from({ length: together }, (_, i) =>
+      startByName('sendWebhook', { url: `${r.url}/together/${i}`, timeout: '15s' }),
+    ),
+  );
+  const results = await Promise.all(handles.map((h) => endsWithin(h, BOUND_MS, h.result())));
+  expect(results.map((result) => (result as { attempts: number }).attempts)).toEqual(Array(together).fill(1));
 });
