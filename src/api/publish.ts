@@ -3,7 +3,7 @@
 // caller's retry starts the fan-out then; a marked row, or a fan-out that exists already, means a duplicate.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Registry } from '../../activities/registry';
-import { HookstepEventType, type EventInput, type HookstepEvent, type PublishedEvent } from '../contract';
+import { fanOutStartOptions, type EventInput, type HookstepEvent, type PublishedEvent } from '../contract';
 
 export function fanOutWorkflowId(eventId: string): string {
   return `event/${eventId}`;
@@ -23,8 +23,7 @@ export async function publishEvent(
       workflowId,
       args: [{ eventId: event.id, type: event.type }],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `${event.type}: fan-out of event ${event.id}`,
-      typedSearchAttributes: [{ key: HookstepEventType, value: event.type }],
+      ...fanOutStartOptions({ eventType: event.type, eventId: event.id }),
     });
     await deps.registry.events.markFanOutStarted(event.id);
     return { eventId: event.id, workflowId, duplicate: false };

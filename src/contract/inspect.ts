@@ -109,10 +109,13 @@ export function deliveryStartOptions(facts: StartFacts & { url: string; eventTyp
   };
 }
 
-/** An event fan-out run: summary `order.created to 3 webhooks`, and its event type. */
-export function fanOutStartOptions(facts: { eventType: string; webhooks: number }): InspectStartOptions {
+/**
+ * An event's fan-out run, started by the API when the event is published (before its subscribers are read): summary
+ * `order.created: fan-out of event ord-1-created`, and its event type.
+ */
+export function fanOutStartOptions(facts: { eventType: string; eventId: string }): InspectStartOptions {
   return {
-    staticSummary: summaryLine(`${facts.eventType} to ${facts.webhooks} webhook${facts.webhooks === 1 ? '' : 's'}`),
+    staticSummary: summaryLine(`${facts.eventType}: fan-out of event ${facts.eventId}`),
     typedSearchAttributes: startSearchAttributes({ eventType: facts.eventType }),
   };
 }

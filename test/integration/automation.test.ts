@@ -10,19 +10,10 @@ import { decodeWithTestKey } from '../helpers/codec';
 import { expectFailure } from '../helpers/failures';
 import { json } from '../helpers/receiver';
 import { startWorker, temporalAddress, uniqueQueue, useHarness } from '../helpers/temporal';
+import { until } from '../helpers/until';
 
 const harness = useHarness('automation');
 const { taskQueue, receiver } = harness;
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 test("step 1's declared fields reach step 2's URL path, a header, a query parameter and the body", async () => {
   const desk = await receiver((_req, res) => json(res, 200, { ticketId: 'T 42/x', priority: 3, other: 'dropped' }));

@@ -18,6 +18,7 @@ import { decodeWithTestKey, startTestCodecServer, temporalCli, testKeyring } fro
 import { expectFailure } from '../helpers/failures';
 import { json } from '../helpers/receiver';
 import { connectClient, startWorker, temporalAddress, uniqueQueue, useHarness } from '../helpers/temporal';
+import { until } from '../helpers/until';
 
 const harness = useHarness('inspect');
 const { taskQueue, receiver } = harness;
@@ -216,13 +217,3 @@ test('an automation stopped by a step reads as StepFailed naming the step and it
     `Message: automation inspect-sync stopped: step "createTicket" (steps[0]) failed with HttpClientError: POST ${r.url}/tickets got HTTP 404 on attempt 1; not retried (4xx)`,
   );
 });
-
-async function until<T>(probe: () => Promise<T | undefined>, what: string, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}

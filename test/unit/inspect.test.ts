@@ -52,9 +52,9 @@ test('an automation, an event delivery and a fan-out read as one line each', () 
     [HookstepEventType.name]: 'order.created',
     [HookstepWebhookId.name]: 'wh_1',
   });
-  expect(fanOutStartOptions({ eventType: 'order.created', webhooks: 1 }).staticSummary).toBe(
-    'order.created to 1 webhook',
-  );
+  const fanOut = fanOutStartOptions({ eventType: 'order.created', eventId: 'ord-1-created' });
+  expect(fanOut.staticSummary).toBe('order.created: fan-out of event ord-1-created');
+  expect(named(fanOut.typedSearchAttributes)).toEqual({ [HookstepEventType.name]: 'order.created' });
 });
 
 test('input not yet validated never throws: no host for a bad URL, the default method for a non-string one', () => {
