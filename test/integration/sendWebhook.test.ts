@@ -1,9 +1,12 @@
 /** @cluster */
 // The sendWebhook workflow end to end: real dev server, real worker and activities, real receivers on 127.0.0.1.
 import type { ServerResponse } from 'node:http';
+import { WorkflowFailedError } from '@temporalio/client';
+import { CancelledFailure } from '@temporalio/common';
 import { FailureType, type DeliveryFailureDetails } from '../../src/contract';
 import { sendWebhook, startSendWebhook } from '../../src/client';
 import { startTestCodecServer, temporalCli } from '../helpers/codec';
+import { endsWithin } from '../helpers/ending';
 import { expectFailure } from '../helpers/failures';
 import { json } from '../helpers/receiver';
 import { startWorker, uniqueQueue, useHarness } from '../helpers/temporal';
@@ -175,4 +178,32 @@ test('every attempt of a failing step shows in temporal workflow describe and sh
   expect(shown).toContain('got HTTP 500 on attempt 1; will retry'); // the local attempt's marker
   expect(summaries).toContain(`"backoff before attempt 2 of POST ${r.url}/"`); // the timer
   expect(shown).toContain('got HTTP 500 on attempt 3; giving up after 3 attempts'); // the activity's last failure
+});
+
+test.each([
+  ['the first attempt (a local activity)', 0],
+  ['a retry (a regular activity)', 1],
+])('cancelling a run during %s closes its request long before the timeout; the run ends cancelled', async (_what, failuresFirst) => {
+  const closed: Promise<void>[] = [];
+  const r = await receiver((_req, res, i) => {
+    if (i < failuresFirst) return json(res, 500, { error: 'busy' });
+    closed.push(new Promise((resolve) => res.on('close', () => resolve())));
+  });
+  const handle = await startSendWebhook(harness.client(), { url: r.url, timeout: '60s', retry: fast }, { taskQueue });
+  await r.waitFor(failuresFirst + 1);
+  await handle.cancel();
+  const err = await endsWithin(
+    handle,
+    10_000,
+    handle.result().then(
+      () => undefined,
+      (e: unknown) => e,
+    ),
+  );
+  expect(err).toBeInstanceOf(WorkflowFailedError);
+  expect((err as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
+  expect((await handle.describe()).status.name).toBe('CANCELLED');
+  // The receiver saw its connection closed: the attempt did not wait out its 60 s timeout.
+  await closed[0];
+  expect(r.requests).toHaveLength(failuresFirst + 1);
 });
