@@ -3,12 +3,15 @@
 // address is refused before any connection is made.
 import { lookup as dnsLookup, type LookupAddress, type LookupOptions } from 'node:dns';
 import { Agent, buildConnector } from 'undici';
-import { DestinationBlockedError } from '../src/contract';
+import { DEFAULT_MAX_CONCURRENT_DELIVERIES, DestinationBlockedError } from '../src/contract';
 import { DestinationPolicy, isIpLiteral } from './destination';
 
 export interface AgentOptions {
   policy: DestinationPolicy;
-  /** Connections per origin; a webhook fan-out to one receiver is the common case. */
+  /**
+   * Connections per origin. The worker passes its deliveries bound: a webhook fan-out to one receiver is the common
+   * case, and a request queued behind a lower cap would spend its attempt's timeout without being sent.
+   */
   connectionsPerOrigin?: number;
   /** How long to keep an idle connection (ms). */
   keepAliveTimeout?: number;
@@ -42,7 +45,7 @@ export function createAgent(options: AgentOptions): Agent {
   });
 
   return new Agent({
-    connections: options.connectionsPerOrigin ?? 256,
+    connections: options.connectionsPerOrigin ?? DEFAULT_MAX_CONCURRENT_DELIVERIES,
     keepAliveTimeout: options.keepAliveTimeout ?? 10_000,
     keepAliveMaxTimeout: 60_000,
     connect: (opts, callback) => {

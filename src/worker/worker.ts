@@ -36,8 +36,13 @@ export interface HookstepWorker {
 }
 
 export async function createWorker(options: CreateWorkerOptions): Promise<HookstepWorker> {
-  const agent: Agent = createAgent({ policy: new DestinationPolicy(options.allowedNetworks ?? []) });
   const deliveries = options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES;
+  // As many connections per origin as deliveries: every delivery in flight is on the wire, none waits in the pool's
+  // queue while its attempt's timeout runs (with the pool's former 256, the 257th slow receiver's did).
+  const agent: Agent = createAgent({
+    policy: new DestinationPolicy(options.allowedNetworks ?? []),
+    connectionsPerOrigin: deliveries,
+  });
   const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? DEFAULT_NAMESPACE,

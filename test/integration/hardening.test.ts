@@ -133,11 +133,12 @@ test('a workflow ID longer than PostgreSQL stores is refused at start, by the de
   expect(r.requests).toHaveLength(0);
 });
 
-test('60 receivers that answer only together all get their first attempt (the SDK defaults to 40 task slots)', async () => {
+test('300 receivers that answer only together all get their first attempt (past 40 task slots and 256 connections)', async () => {
   // Attempt 1 is a local activity, whose workflow task holds a slot until the receiver answers: with the SDK's
-  // default of 40 slots, the 41st slow receiver would wait for one of the first 40 to answer or time out.
+  // default of 40 slots, the 41st slow receiver would wait for one of the first 40 to answer or time out. Past 256
+  // requests to one origin, a pool capped there would queue the rest until their attempt timed out.
   const held: ServerResponse[] = [];
-  const together = 60;
+  const together = 300;
   const r = await receiver((_req, res) => {
     held.push(res);
     if (held.length === together) for (const waiting of held) json(waiting, 200, { ok: true });
