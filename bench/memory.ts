@@ -75,7 +75,8 @@ async function holdOpen(bench: Bench, temporal: Temporal, kind: WorkerKind, work
   await settle();
   const idle = rssBytes(worker.pid);
   await bench.receiver.reset();
-  const hold = starter(bench, temporal, kind, '/hold');
+  // hookstep's held attempt may wait 5 minutes (the baselines' are fixed at 60 s), so filling never outlasts one.
+  const hold = starter(bench, temporal, kind, '/hold', { timeout: '5m' });
   const handles: WorkflowHandle[] = [];
   await closedLoop(n, bench.sizes.startConcurrency, async (i) => void handles.push(await hold(i)));
   await waitForWaiting(bench, n);

@@ -1,7 +1,8 @@
 // The bench's receiver, run as its own process so it does not share an event loop with the load it measures.
 // POST /ok answers 200 at once; /slow?ms=N after N ms; /flaky?rate=R fails that share of requests with 500 (with
 // &until=T only before T, epoch ms: a receiver that recovers); /hold keeps every request waiting until POST
-// /__release, so the bench knows exactly how many runs are in flight. GET /__stats reports what arrived, what waits,
+// /__release (and answers at once from then until POST /__reset), so the bench knows exactly how many runs are in
+// flight: a held request whose sender gave up leaves the count, and its retry, if any, joins it again. GET /__stats reports what arrived, what waits,
 // and the peak of open connections since POST /__reset; /__stats?ids=1 adds every webhook-id answered 2xx.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,7 +12,8 @@ const REPLY = JSON.stringify({ ok: true, ticketId: 'T-1001', priority: 2 });
 let open = 0;
 let stats = fresh();
 /** Answers of /hold requests, waiting for POST /__release. */
-let held: (() => void)[] = [];
+let held = new Set<() => void>();
+let released = false;
 
 function fresh() {
   return {
@@ -36,20 +38,22 @@ const server = createServer((req, res) => {
         openSockets: open,
         deliveredIds: delivered.size,
         distinctIds: seen.size,
-        waiting: held.length,
+        waiting: held.size,
         ...ids,
       }),
     );
   }
   if (req.method === 'POST' && url.pathname === '/__release') {
     const answers = held;
-    held = [];
+    held = new Set();
+    released = true;
     answers.forEach((answer) => answer());
     res.writeHead(204);
     return res.end();
   }
   if (req.method === 'POST' && url.pathname === '/__reset') {
     stats = fresh();
+    released = false;
     res.writeHead(204);
     return res.end();
   }
@@ -65,8 +69,9 @@ const server = createServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(REPLY) });
       res.end(REPLY);
     };
-    if (url.pathname === '/hold') {
-      held.push(ok);
+    if (url.pathname === '/hold' && !released) {
+      held.add(ok);
+      res.on('close', () => held.delete(ok));
     } else if (url.pathname === '/slow') {
       setTimeout(ok, Number(url.searchParams.get('ms') ?? 2000));
     } else if (
