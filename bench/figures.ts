@@ -248,6 +248,8 @@ export interface WorkerSetup {
   bundlePath?: string;
   /** hookstep: serve the HTTP API of event webhooks from the worker process, on an in-memory registry. */
   api?: boolean;
+  /** hookstep: the worker's deliveries bound (HOOKSTEP_MAX_CONCURRENT_DELIVERIES), when not its default. */
+  maxConcurrentDeliveries?: number;
 }
 
 /** Starts worker processes, runs `fn` with them, and stops them whatever happens. */
@@ -256,7 +258,13 @@ export async function withWorkers<T>(
   temporal: Temporal,
   kind: WorkerKind,
   fn: (workers: Child<unknown>[]) => Promise<T>,
-  { count = 1, workerOptions = {}, bundlePath = bench.bundlePath, api = false }: WorkerSetup = {},
+  {
+    count = 1,
+    workerOptions = {},
+    bundlePath = bench.bundlePath,
+    api = false,
+    maxConcurrentDeliveries,
+  }: WorkerSetup = {},
 ): Promise<T> {
   const taskQueue = `bench-${kind}`;
   const address = temporal.server.address;
@@ -269,6 +277,7 @@ export async function withWorkers<T>(
         bundlePath: kind === 'hookstep' ? bundlePath : undefined,
         workerOptions,
         api,
+        maxConcurrentDeliveries,
       };
       return startWorker(config, bench.workerNodeArgs);
     }

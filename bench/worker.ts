@@ -20,6 +20,8 @@ export const BenchWorkerConfigSchema = z.object({
   workerOptions: z.record(z.string(), z.unknown()).default({}),
   /** hookstep only: an in-memory registry and the HTTP API in this process; the ready line gives its URL and key. */
   api: z.boolean().default(false),
+  /** hookstep only: the deliveries bound, when not hookstep's default. */
+  maxConcurrentDeliveries: z.number().int().positive().optional(),
   /** The SDK's log level; the fault script asks for ERROR, since it makes attempts fail on purpose. */
   logLevel: z.enum(['WARN', 'ERROR']).default('WARN'),
 });
@@ -49,6 +51,7 @@ async function main(): Promise<void> {
       allowedNetworks: parseCidrList('127.0.0.0/8'),
       workflowBundle: config.bundlePath ? { codePath: config.bundlePath } : undefined,
       workerOptions: config.workerOptions,
+      maxConcurrentDeliveries: config.maxConcurrentDeliveries,
       registry,
     });
     run = () => hookstep.run();
