@@ -1,6 +1,7 @@
 // Turns `hookstep send` flags into a step. Flags are parsed with zod here; the step itself by StepSchema after.
 import { z } from 'zod';
 import { FieldTypeSchema, FlagError, type StepInput } from '../contract';
+import { parseFlags } from './shared';
 
 const PairSchema = z.string().regex(/^[^=]+=/, { error: 'must be key=value' });
 
@@ -57,9 +58,7 @@ export type SendFlags = z.input<typeof SendFlagsSchema>;
 
 /** Builds the step a `send` command describes; StepSchema validates it afterwards, naming step fields. */
 export function stepFromFlags(url: string, raw: SendFlags): StepInput {
-  const parsed = SendFlagsSchema.safeParse(raw);
-  if (!parsed.success) throw new FlagError(parsed.error.issues.map((i) => i.message).join('; '));
-  const flags = parsed.data;
+  const flags = parseFlags(SendFlagsSchema, raw);
   const strings = (flag: string, list: string[]) =>
     Object.fromEntries(list.map((t) => parsePair(flag, t)).map(([k, v]) => [k, v === null ? '' : String(v)]));
   const step: Record<string, unknown> = { url };

@@ -1,7 +1,8 @@
 // What every `hookstep` command shares: exit codes, a client from the configuration, and how a run's end is told.
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { dataConverterFromEnv } from '../codec';
-import { summarizeFailure } from '../contract';
+import type { z } from 'zod';
+import { FlagError, summarizeFailure } from '../contract';
 import type { Config } from '../worker/config';
 
 /** 0 done, 1 the run failed, 2 bad input (nothing was started). */
@@ -14,6 +15,13 @@ export function setExit(code: number): void {
 
 /** For repeatable flags: `--field a=1 --field b=2` gives ['a=1', 'b=2']. */
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A command's flags parsed by its schema; a FlagError (exit 2) carrying every issue's message otherwise. */
+export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new FlagError(parsed.error.issues.map((i) => i.message).join('; '));
+  return parsed.data;
+}
 
 /** A client with the payload codec of this environment (HOOKSTEP_PAYLOAD_KEYS, the key file, or the dev key). */
 export async function withClient<T>(config: Config, fn: (client: Client) => Promise<T>): Promise<T> {

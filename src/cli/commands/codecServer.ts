@@ -3,9 +3,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { EncryptionCodec, loadKeyring, startCodecServer } from '../../codec';
-import { ConfigError, FlagError } from '../../contract';
+import { ConfigError } from '../../contract';
 import { isOrigin, loadConfig } from '../../worker/config';
-import { EXIT, collect, setExit } from '../shared';
+import { EXIT, collect, parseFlags, setExit } from '../shared';
 
 export const DEFAULT_CODEC_PORT = 8089;
 
@@ -24,9 +24,7 @@ export type CodecFlags = z.input<typeof CodecFlagsSchema>;
 
 export async function codecServer(raw: CodecFlags): Promise<number> {
   const config = loadConfig();
-  const parsed = CodecFlagsSchema.safeParse(raw);
-  if (!parsed.success) throw new FlagError(parsed.error.issues.map((i) => i.message).join('; '));
-  const flags = parsed.data;
+  const flags = parseFlags(CodecFlagsSchema, raw);
   if (!config.HOOKSTEP_CODEC_TOKEN) throw new ConfigError(['HOOKSTEP_CODEC_TOKEN is required: the token callers send']);
   const keyring = loadKeyring();
   if (!keyring)

@@ -5,14 +5,14 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
 import { openRegistry } from '../../../activities/registry';
-import { EncryptionCodec, dataConverterFor, startCodecServer, type PayloadKeyring } from '../../codec';
+import { EncryptionCodec, dataConverterFor, startCodecServer } from '../../codec';
 import { DEFAULT_API_PORT, DEV_DB_FILE, DEV_SERVER_PORT, DEV_UI_PORT_OFFSET } from '../../contract';
-import { installRuntime, startDevServer, type DevServer } from '../../worker';
+import { installRuntime, startDevServer } from '../../worker';
 import { loadConfig, type Config } from '../../worker/config';
 import { parsePort } from '../flags';
 import { EXIT, setExit } from '../shared';
 import { startApiServer } from './api';
-import { banner } from './devBanner';
+import { banner, type BannerFacts } from './devBanner';
 import { devKeyring, writeDevToken } from './devKeys';
 import { workerFromConfig } from './worker';
 
@@ -63,15 +63,8 @@ export async function dev(flags: DevFlags): Promise<number> {
   return EXIT.ok;
 }
 
-interface Served {
-  server: DevServer;
-  config: Config;
-  state: string | undefined;
-  keyring: PayloadKeyring;
-  generated: boolean;
-  codecUrl: string;
-  tokenInFile: boolean;
-}
+/** What serve() is given; the API and registry it adds itself. */
+type Served = Omit<BannerFacts, 'api' | 'registry'>;
 
 /** The worker and the API on one registry (PGlite serves one process), until the worker shuts down on Ctrl-C. */
 async function serve(flags: DevFlags, s: Served): Promise<void> {

@@ -8,7 +8,7 @@ import { dataConverterFromEnv, encryptionNotice } from '../../codec';
 import { DEFAULT_RECEIVER_PORT, DEFAULT_RECEIVER_TASK_QUEUE, FlagError } from '../../contract';
 import { RECEIVER_CHANNEL_ARGS, createReceiver, nodeHandler, type ReceiverResult } from '../../receiver';
 import { loadConfig } from '../../worker/config';
-import { EXIT, collect, setExit } from '../shared';
+import { EXIT, collect, parseFlags, setExit } from '../shared';
 
 const ReceiveFlagsSchema = z.object({
   secret: z.array(z.string()).optional(),
@@ -26,9 +26,7 @@ export type ReceiveFlags = z.input<typeof ReceiveFlagsSchema>;
 
 export async function receive(raw: ReceiveFlags): Promise<number> {
   const config = loadConfig();
-  const parsed = ReceiveFlagsSchema.safeParse(raw);
-  if (!parsed.success) throw new FlagError(parsed.error.issues.map((i) => i.message).join('; '));
-  const flags = parsed.data;
+  const flags = parseFlags(ReceiveFlagsSchema, raw);
   const secrets = flags.secret ?? config.HOOKSTEP_RECEIVER_SECRET;
   if (!secrets) throw new FlagError('--secret whsec_... (or HOOKSTEP_RECEIVER_SECRET) is required');
   // The handler's runs hold the webhook's payload: encrypted like every other hookstep run.
