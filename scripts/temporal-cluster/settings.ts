@@ -14,7 +14,7 @@ export const DATABASES = [
   { name: 'temporal_visibility', schema: 'visibility' },
 ] as const;
 
-/** Fixed for the life of the database: changing it needs a fresh one (README, Self-hosting). */
+/** Fixed for the life of the database: changing it needs a fresh one (docs/self-hosting.md). */
 export const NUM_HISTORY_SHARDS = 4;
 export const NAMESPACE = DEFAULT_NAMESPACE;
 /** How long closed runs (and their results) stay queryable. */

@@ -1,4 +1,4 @@
-// Which headers a step may set. Pure: the step schema checks them, and the README lists the reserved ones.
+// Which headers a step may set. Pure: the step schema checks them, and docs/step.md lists the reserved ones.
 
 /** RFC 9110 token: what a header or cookie name may contain. */
 export const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -22,7 +22,7 @@ export const RESERVED_HEADERS: ReadonlySet<string> = new Set([
 // Every Standard Webhooks header (webhook-id, -timestamp, -signature, and any the spec adds) is hookstep's to set.
 export const RESERVED_HEADER_PREFIX = 'webhook-';
 
-/** Whether hookstep sets this header itself, so a step may not: the README's list is this one. */
+/** Whether hookstep sets this header itself, so a step may not: docs/step.md's list is this one. */
 export function isReservedHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return RESERVED_HEADERS.has(lower) || lower.startsWith(RESERVED_HEADER_PREFIX);

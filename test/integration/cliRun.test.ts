@@ -1,4 +1,4 @@
-// `hookstep run` with the README's worked example (examples/order-sync.json and examples/receiver.mjs), against the
+// `hookstep run` with the README tour's worked example (examples/order-sync.json and examples/receiver.mjs), against the
 // test dev server and a worker on a queue of this file's own.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';

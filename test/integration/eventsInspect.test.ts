@@ -61,7 +61,7 @@ test("an event's fan-out and deliveries carry its type, each delivery its webhoo
   expect(delivered.typedSearchAttributes.get(HookstepWebhookId)).toBe(good.id);
   expect(delivered.typedSearchAttributes.get(HookstepFailureType)).toBeUndefined();
 
-  // The README's queries: every run of the event type (fan-out and both deliveries), and one webhook's failures.
+  // docs/inspecting.md's queries: every run of the event type (fan-out and both deliveries), and one webhook's failures.
   expect(await listed(`HookstepEventType="${type}"`, 3)).toEqual(
     [`event/${eventId}`, `${good.id}/${eventId}`, `${bad.id}/${eventId}`].sort(),
   );

@@ -137,7 +137,7 @@ test('a failed step carries host, method, status, failure type and attempts, and
   const shown = await temporalCli(['workflow', 'show', '--workflow-id', handle.workflowId], undefined, 'text');
   expect(shown).toContain('UpsertWorkflowSearchAttributes');
   expect(shown).toContain(`Message: ${reason}`);
-  // The README's list query finds it, through the real CLI (visibility is eventually consistent: wait for it).
+  // docs/inspecting.md's list query finds it, through the real CLI (visibility is eventually consistent: wait for it).
   const query = `HookstepHost="127.0.0.1:${r.port}" AND HookstepFailureType="HttpClientError"`;
   const listed = await until(async () => {
     const out = await temporalCli(['workflow', 'list', '--query', query]);

@@ -1,6 +1,6 @@
 // The Web UI as an operator sees it, in a real headless browser (Debian's chromium): a failed step's list row shows
 // its host, status and failure type (Hookstep search attribute columns), its page leads with the reason, and its
-// payloads decode through the codec server the UI is wired to. Screenshots go to docs/ for the README (HOOKSTEP_SCREENSHOTS=docs). Skipped, with
+// payloads decode through the codec server the UI is wired to. Screenshots go to docs/ for the README and docs/inspecting.md (HOOKSTEP_SCREENSHOTS=docs). Skipped, with
 // a message, where no browser is installed (apt-get install -y chromium).
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { json, startReceiver, type Receiver } from '../helpers/receiver';
 import { LOOPBACK, testDataConverter } from '../helpers/temporal';
 
 const CHROMIUM = process.env.HOOKSTEP_CHROMIUM ?? '/usr/bin/chromium';
-// The README's screenshots are refreshed only when asked (HOOKSTEP_SCREENSHOTS=docs), so a test run leaves the
+// The docs' screenshots are refreshed only when asked (HOOKSTEP_SCREENSHOTS=docs), so a test run leaves the
 // tree clean; otherwise they go to a temporary directory, still taken, so the page rendered.
 const DOCS =
   process.env.HOOKSTEP_SCREENSHOTS === 'docs'

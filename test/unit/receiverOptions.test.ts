@@ -1,5 +1,5 @@
 // createReceiver's options are checked before anything listens, naming each bad option and never a secret's value;
-// the workflow ID a webhook gets is stable, bounded and readable; and the README documents every option.
+// the workflow ID a webhook gets is stable, bounded and readable; and docs/receiving.md documents every option.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -82,9 +82,8 @@ describe('workflowIdFor', () => {
   });
 });
 
-test("the README's options table lists every option createReceiver takes", () => {
-  const readme = readFileSync(join(__dirname, '..', '..', 'README.md'), 'utf8');
-  const section = readme.slice(readme.indexOf('## Receiving webhooks'));
+test("docs/receiving.md's options table lists every option createReceiver takes", () => {
+  const section = readFileSync(join(__dirname, '..', '..', 'docs', 'receiving.md'), 'utf8');
   const table = section.slice(section.indexOf('| option'), section.indexOf('\n\n', section.indexOf('| option')));
   const documented = [...table.matchAll(/^\| `(\w+)`/gm)].map((m) => m[1]).sort();
   // `now` is the verifier's clock, for tests.
