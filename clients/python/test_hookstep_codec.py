@@ -54,8 +54,8 @@ class Vectors(unittest.TestCase):
             nonce = encoded.data[:12]
             plain = AESGCM(keys[key_id]).decrypt(nonce, encoded.data[12:], key_id.encode())
             p = Payload.FromString(plain)
-            # Protobuf leaves the order of map entries to each implementation: compare bytes where it is one entry.
-            if v["writer"] != "typescript" or p.SerializeToString() != plain:
+            # Protobuf leaves the order of map entries to each implementation: compare bytes where there is one.
+            if v["writer"] != "typescript" or len(p.metadata) > 1:
                 continue
             ring = HookstepCodec(keys, key_id, "vectors")
             self.assertEqual(ring.encrypt(p, nonce), encoded, v["name"])
