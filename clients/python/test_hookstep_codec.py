@@ -107,6 +107,10 @@ class Keys(unittest.TestCase):
                 self.assertIn(words, str(caught.exception))
                 self.assertNotIn(self.key, str(caught.exception))
 
+    def test_sdk_go_1999_a_current_key_that_is_missing_fails_when_the_codec_is_made_not_at_encode(self) -> None:
+        with self.assertRaisesRegex(KeyConfigError, 'the current key "b" is not among the keys'):
+            HookstepCodec({"a": bytes(32)}, "b", "HOOKSTEP_PAYLOAD_KEYS")
+
     def test_from_env_reads_the_variable_the_file_or_the_dev_key_file_in_that_order(self) -> None:
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, "payload-keys")

@@ -186,6 +186,15 @@ func TestKeysAreReadAsHookstepReadsThem(t *testing.T) {
 	}
 }
 
+// sdk-go#1999: a codec whose key lookup failed at Encode let the SDK send the payload in clear. Here the current key
+// is checked when the codec is made, before any client exists.
+func TestACurrentKeyThatIsMissingFailsWhenTheCodecIsMade(t *testing.T) {
+	if _, err := New(map[string][]byte{"a": make([]byte, 32)}, "b", "HOOKSTEP_PAYLOAD_KEYS"); !errors.Is(err, ErrKeyConfig) ||
+		!strings.Contains(err.Error(), `the current key "b" is not among the keys`) {
+		t.Errorf("got %v", err)
+	}
+}
+
 func TestFromEnvReadsTheVariableTheFileOrTheDevKeyFileInThatOrder(t *testing.T) {
 	key := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{9}, 32))
 	dir := t.TempDir()
