@@ -1,4 +1,5 @@
-// A tiny receiver for trying hookstep locally: POST /tickets answers a ticket, anything else {"ok":true}.
+// A tiny receiver for trying hookstep locally: POST /tickets answers a ticket, /missing a 404, anything else
+// {"ok":true}.
 // Every request is printed, headers included, so you can see what hookstep sent.
 //   node examples/receiver.mjs            (listens on 127.0.0.1:8787, or PORT)
 import { createServer } from 'node:http';
@@ -15,6 +16,9 @@ createServer((req, res) => {
     if (req.url?.startsWith('/tickets')) {
       tickets += 1;
       res.end(JSON.stringify({ ticketId: `T-${tickets}`, priority: 2 }));
+    } else if (req.url?.startsWith('/missing')) {
+      res.statusCode = 404;
+      res.end(JSON.stringify({ error: 'no such hook' }));
     } else {
       res.end(JSON.stringify({ ok: true }));
     }
