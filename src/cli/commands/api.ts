@@ -45,7 +45,7 @@ export async function api(flags: ApiFlags): Promise<number> {
   const { dataConverter, keyring } = dataConverterFromEnv();
   const required = flags.requireEncryption || config.HOOKSTEP_REQUIRE_ENCRYPTION;
   const notice = encryptionNotice(keyring, 'hookstep api', required);
-  const registry = await openRegistry(registryOptions(config));
+  const registry = await openRegistry(registryOptions(config), keyring);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   try {
     (keyring ? console.log : console.error)(notice);

@@ -4,7 +4,7 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
 import { openRegistry, type Registry } from '../../../activities/registry';
-import { dataConverterFromEnv, encryptionNotice } from '../../codec';
+import { dataConverterFromEnv, encryptionNotice, type PayloadKeyring } from '../../codec';
 import { FlagError } from '../../contract';
 import { createWorker, installRuntime } from '../../worker';
 import { loadConfig, registryOptions, type Config } from '../../worker/config';
@@ -19,17 +19,18 @@ const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
 
 /**
  * The one place a worker is made from the environment, for `worker` and `dev` alike. The registry is opened when an
- * event first needs it, unless one is given (`dev` shares its own with the API).
+ * event first needs it (its signing secrets sealed with `keyring`), unless one is given (`dev` shares its own with
+ * the API).
  */
 export function workerFromConfig(
   connection: NativeConnection,
   config: Config,
-  dataConverter: DataConverter,
+  { dataConverter, keyring }: { dataConverter: DataConverter; keyring?: PayloadKeyring },
   registry?: Registry,
 ) {
   return createWorker({
     connection,
-    registry: registry ?? (() => openRegistry(registryOptions(config))),
+    registry: registry ?? (() => openRegistry(registryOptions(config), keyring)),
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.HOOKSTEP_TASK_QUEUE,
     allowedNetworks: config.HOOKSTEP_ALLOWED_NETWORKS,
@@ -52,7 +53,7 @@ export async function worker(flags: WorkerFlags = {}): Promise<number> {
   const metricsAddress = flags.metrics ?? config.HOOKSTEP_METRICS_ADDRESS;
   installRuntime({ metricsAddress });
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const w = await workerFromConfig(connection, config, dataConverter);
+  const w = await workerFromConfig(connection, config, { dataConverter, keyring });
   (keyring ? console.log : console.error)(notice);
   console.log(
     `hookstep worker polling ${config.HOOKSTEP_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE})` +
