@@ -8,6 +8,7 @@ import { dataConverterFromEnv, encryptionNotice, type PayloadKeyring } from '../
 import { FlagError } from '../../contract';
 import { createWorker, installRuntime } from '../../worker';
 import { loadConfig, registryOptions, type Config } from '../../worker/config';
+import { describeConnection, temporalConnectionOptions } from '../../worker/temporalConnection';
 import { EXIT, setExit } from '../shared';
 
 export interface WorkerFlags {
@@ -52,11 +53,13 @@ export async function worker(flags: WorkerFlags = {}): Promise<number> {
   );
   const metricsAddress = flags.metrics ?? config.HOOKSTEP_METRICS_ADDRESS;
   installRuntime({ metricsAddress });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  const temporal = temporalConnectionOptions(config);
+  const connection = await NativeConnection.connect(temporal);
   const w = await workerFromConfig(connection, config, { dataConverter, keyring });
   (keyring ? console.log : console.error)(notice);
   console.log(
-    `hookstep worker polling ${config.HOOKSTEP_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE})` +
+    `hookstep worker polling ${config.HOOKSTEP_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}; ` +
+      `${describeConnection(temporal)})` +
       (metricsAddress ? `; metrics on http://${metricsAddress}/metrics` : ''),
   );
   await w.run();
