@@ -4,11 +4,13 @@ import { openDb, type Db, type DbOptions } from './db';
 import { ApiKeyRepository } from './apiKeys';
 import { EventRepository } from './events';
 import { migrate } from './migrations';
+import { SecretBox, type SealingKeys } from './secretBox';
 import { WebhookRepository } from './webhooks';
 
 export { API_KEY_PREFIX, hashApiKey, newApiKey } from './apiKeys';
 export { SECRET_GRACE_MS, newSigningSecret } from './webhooks';
 export type { Db, DbOptions } from './db';
+export type { SealingKeys } from './secretBox';
 
 export interface Registry {
   webhooks: WebhookRepository;
@@ -18,16 +20,24 @@ export interface Registry {
   close(): Promise<void>;
 }
 
-export async function openRegistry(options: DbOptions): Promise<Registry> {
+/**
+ * Opens and migrates the registry. With `keys` (the payload keyring), signing secrets are sealed at rest: rows in
+ * clear or under an older key are sealed with the current key here, and a row whose key is not in the ring refuses
+ * the open, naming the key (SecretUnreadableError). Without keys, secrets are stored in clear, and a registry that
+ * holds sealed secrets refuses to open.
+ */
+export async function openRegistry(options: DbOptions, keys?: SealingKeys): Promise<Registry> {
   const db = await openDb(options);
+  const webhooks = new WebhookRepository(db, new SecretBox(keys));
   try {
     await migrate(db);
+    await webhooks.resealSecrets();
   } catch (err) {
     await db.close();
     throw err;
   }
   return {
-    webhooks: new WebhookRepository(db),
+    webhooks,
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
     db,

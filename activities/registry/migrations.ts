@@ -43,6 +43,11 @@ export const MIGRATIONS: readonly Migration[] = [
         created_at timestamptz not null default now()
       );`,
   },
+  {
+    version: 2,
+    name: 'signing secrets sealed at rest: the id of the payload key that sealed each (null: stored in clear)',
+    sql: `alter table webhook_secrets add column key_id text`,
+  },
 ];
 
 /** An arbitrary constant naming hookstep's migration lock among the server's advisory locks. */

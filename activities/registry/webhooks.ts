@@ -1,8 +1,10 @@
 // Webhooks and their signing secrets. A webhook's fields live in one jsonb column beside the two the fan-out selects
-// on (event, active), so a new field needs no migration. Secrets are read only to sign; no read returns them.
+// on (event, active), so a new field needs no migration. Secrets are read only to sign; no read returns them, and
+// they are stored sealed by the SecretBox (secretBox.ts) with the id of the key that sealed them.
 import { randomBytes } from 'node:crypto';
-import type { Webhook, WebhookChanges, WebhookFields } from '../../src/contract';
-import type { Db } from './db';
+import { SecretUnreadableError, type Webhook, type WebhookChanges, type WebhookFields } from '../../src/contract';
+import type { Db, Queryable } from './db';
+import { missingKeyMessage, SecretBox, type StoredSecret } from './secretBox';
 
 interface Row {
   id: string;
@@ -27,7 +29,18 @@ export function newSigningSecret(): string {
 }
 
 export class WebhookRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly box: SecretBox = new SecretBox(undefined),
+  ) {}
+
+  private insertSecret(tx: Queryable, id: string, secret: string, createdAt?: Date) {
+    const stored = this.box.seal(secret, id);
+    return tx.query(
+      'insert into webhook_secrets (webhook_id, secret, key_id, created_at) values ($1, $2, $3, coalesce($4, now()))',
+      [id, stored.secret, stored.keyId, createdAt ?? null],
+    );
+  }
 
   async create(fields: WebhookFields, secret: string): Promise<Webhook> {
     const { event, active, ...config } = fields;
@@ -37,7 +50,7 @@ export class WebhookRepository {
         `insert into webhooks (id, event, active, config) values ($1, $2, $3, $4::jsonb) returning ${COLUMNS}`,
         [id, event, active, JSON.stringify(config)],
       );
-      await tx.query('insert into webhook_secrets (webhook_id, secret) values ($1, $2)', [id, secret]);
+      await this.insertSecret(tx, id, secret);
       return toWebhook(row);
     });
   }
@@ -89,23 +102,54 @@ export class WebhookRepository {
         id,
         until,
       ]);
-      await tx.query('insert into webhook_secrets (webhook_id, secret, created_at) values ($1, $2, $3)', [
-        id,
-        secret,
-        now,
-      ]);
+      await this.insertSecret(tx, id, secret, now);
       return until;
     });
   }
 
   /** Every secret that signs now, newest first (by insertion: clocks of the app and the database may differ). */
   async signingSecrets(id: string, now = new Date()): Promise<string[]> {
-    const rows = await this.db.query<{ secret: string }>(
-      `select secret from webhook_secrets where webhook_id = $1 and (expires_at is null or expires_at > $2)
+    const rows = await this.db.query<{ secret: string; key_id: string | null }>(
+      `select secret, key_id from webhook_secrets where webhook_id = $1 and (expires_at is null or expires_at > $2)
        order by seq desc`,
       [id, now],
     );
-    return rows.map((r) => r.secret);
+    return rows.map((r) => this.box.open({ secret: r.secret, keyId: r.key_id }, id));
+  }
+
+  /**
+   * Seals again every secret stored in clear or under a key other than the current one, so a registry written
+   * before keys were configured, or before a rotation, holds no secret in clear and needs only the current key
+   * once this has run. Opens each row first: a key missing from the ring throws SecretUnreadableError naming it,
+   * and nothing is changed. Returns how many rows were sealed again.
+   */
+  async resealSecrets(): Promise<number> {
+    if (!this.box.sealing) return this.refuseSealedWithoutKeys();
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ seq: string; webhook_id: string; secret: string; key_id: string | null }>(
+        'select seq, webhook_id, secret, key_id from webhook_secrets order by seq for update',
+      );
+      const stale = rows.filter((r) => this.box.stale({ secret: r.secret, keyId: r.key_id }));
+      for (const row of stale) {
+        const stored: StoredSecret = { secret: row.secret, keyId: row.key_id };
+        const sealed = this.box.seal(this.box.open(stored, row.webhook_id), row.webhook_id);
+        await tx.query('update webhook_secrets set secret = $2, key_id = $3 where seq = $1', [
+          row.seq,
+          sealed.secret,
+          sealed.keyId,
+        ]);
+      }
+      return stale.length;
+    });
+  }
+
+  /** Without keys, sealed rows could not sign: refuse at open, naming a key they need, rather than at delivery. */
+  private async refuseSealedWithoutKeys(): Promise<number> {
+    const [row] = await this.db.query<{ key_id: string }>(
+      'select key_id from webhook_secrets where key_id is not null limit 1',
+    );
+    if (row) throw new SecretUnreadableError(missingKeyMessage(row.key_id, undefined));
+    return 0;
   }
 }
 

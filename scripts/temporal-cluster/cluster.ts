@@ -19,7 +19,9 @@ import {
   writeServerConfig,
   type Server,
 } from './server';
+import type { TLSConfig } from '@temporalio/client';
 import { TEMPORAL_SERVER_VERSION } from './settings';
+import { clientTlsConfig, clusterTls, makeCertificates, tlsEnvironment } from './tls';
 import { ensureTools, findPostgres } from './tools';
 
 const StateSchema = z.object({
@@ -28,6 +30,8 @@ const StateSchema = z.object({
   serverPort: z.number().int(),
   logLevel: z.string(),
   temporalVersion: z.string(),
+  /** The frontend serves TLS with the certificates in <dir>/tls (HOOKSTEP_CLUSTER_TLS at the first `up`). */
+  tls: z.boolean().default(false),
   postgres: z.object({
     port: z.number().int(),
     user: z.string(),
@@ -49,7 +53,19 @@ export function postgresOf(state: ClusterState): Postgres {
 }
 
 export function serverOf(state: ClusterState): Server {
-  return { home: join(state.dir, 'server'), port: state.serverPort, logLevel: state.logLevel };
+  return {
+    home: join(state.dir, 'server'),
+    port: state.serverPort,
+    logLevel: state.logLevel,
+    tls: state.tls ? clusterTls(state.dir) : undefined,
+  };
+}
+
+/** How a client reaches the cluster's frontend: its address, and TLS when it serves TLS. */
+export function clusterConnection(state: ClusterState): { address: string; tls?: TLSConfig } {
+  return state.tls
+    ? { address: state.address, tls: clientTlsConfig(clusterTls(state.dir)) }
+    : { address: state.address };
 }
 
 /** Starts whatever is not running yet; returns the state, whose `address` is the frontend. */
@@ -58,6 +74,7 @@ export async function up(env: ClusterEnv, log: (line: string) => void): Promise<
   const state = readCluster(env.HOOKSTEP_CLUSTER_DIR) ?? (await newState(env));
   const pg = postgresOf(state);
   const server = serverOf(state);
+  if (server.tls) await makeCertificates(server.tls);
   if (!(await postgresRunning(tools, pg))) {
     await requireFree([state.postgres.port], `PostgreSQL's port (HOOKSTEP_CLUSTER_PG_PORT, in ${state.dir})`);
     await initPostgres(tools, pg);
@@ -73,7 +90,7 @@ export async function up(env: ClusterEnv, log: (line: string) => void): Promise<
     log(`Temporal server ${TEMPORAL_SERVER_VERSION}: starting, frontend ${state.address}`);
     await startServer(tools, server);
   }
-  await setUpNamespace(state.address);
+  await setUpNamespace(clusterConnection(state));
   return state;
 }
 
@@ -88,6 +105,7 @@ async function newState(env: ClusterEnv): Promise<ClusterState> {
     serverPort,
     logLevel: env.HOOKSTEP_CLUSTER_LOG_LEVEL,
     temporalVersion: TEMPORAL_SERVER_VERSION,
+    tls: env.HOOKSTEP_CLUSTER_TLS,
     postgres: {
       port: pgPort,
       user: 'temporal',
@@ -118,6 +136,8 @@ export async function down(dir: string, keepData: boolean, log: (line: string) =
 export interface ClusterStatus {
   dir: string;
   address?: string;
+  /** Temporal's environment variables for reaching a TLS frontend; absent for a plain one. */
+  tlsEnv?: Record<string, string>;
   postgres: { running: boolean; pid?: number; port?: number };
   server: { running: boolean; pid?: number; serving: boolean; version?: string };
 }
@@ -131,11 +151,12 @@ export async function status(dir: string): Promise<ClusterStatus> {
   return {
     dir,
     address: state.address,
+    tlsEnv: state.tls ? tlsEnvironment(clusterTls(state.dir)) : undefined,
     postgres: { running: pgRunning, pid: pgRunning ? postmasterPid(pg) : undefined, port: pg.port },
     server: {
       running: pid !== undefined,
       pid,
-      serving: pid !== undefined && (await serving(state.address)),
+      serving: pid !== undefined && (await serving(clusterConnection(state))),
       version: state.temporalVersion,
     },
   };

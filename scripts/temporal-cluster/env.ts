@@ -39,6 +39,11 @@ export const ClusterEnvSchema = z.object({
       error: 'HOOKSTEP_CLUSTER_LOG_LEVEL must be one of debug, info, warn, error',
     })
     .default('warn'),
+  /** The frontend on TLS with client certificates (mTLS), as a production Temporal; parsed explicitly. */
+  HOOKSTEP_CLUSTER_TLS: z
+    .enum(['true', 'false'], { error: 'HOOKSTEP_CLUSTER_TLS must be true or false' })
+    .transform((v) => v === 'true')
+    .default(false),
 });
 export type ClusterEnv = z.output<typeof ClusterEnvSchema>;
 

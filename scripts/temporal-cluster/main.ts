@@ -19,7 +19,8 @@ function describe(s: ClusterStatus): string {
     `directory    ${s.dir}`,
     `postgresql   ${pg}, 127.0.0.1:${s.postgres.port}`,
     `temporal     ${s.server.version}: ${server}`,
-    `frontend     ${s.address}`,
+    `frontend     ${s.address}${s.tlsEnv ? ' (TLS, client certificate required)' : ''}`,
+    ...Object.entries(s.tlsEnv ?? {}).map(([k, v]) => `  ${k}=${v}`),
   ].join('\n');
 }
 

@@ -1,7 +1,7 @@
 // What a fresh server lacks before hookstep can run on it: the namespace, and exactly the search attributes in the
 // contract (SEARCH_ATTRIBUTES), registered through the operator API as `temporal operator` would.
 import { status } from '@grpc/grpc-js';
-import { Connection, isGrpcServiceError } from '@temporalio/client';
+import { Connection, isGrpcServiceError, type TLSConfig } from '@temporalio/client';
 import { msToTs } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
 import { SEARCH_ATTRIBUTES } from '../../src/contract';
@@ -10,8 +10,8 @@ import { NAMESPACE, NAMESPACE_RETENTION_HOURS } from './settings';
 const { IndexedValueType } = temporal.api.enums.v1;
 
 /** Registers the namespace and the search attributes, then waits until the frontend lists runs in it. */
-export async function setUpNamespace(address: string): Promise<void> {
-  const connection = await Connection.connect({ address });
+export async function setUpNamespace(target: { address: string; tls?: TLSConfig }): Promise<void> {
+  const connection = await Connection.connect(target);
   try {
     await connection.workflowService
       .registerNamespace({

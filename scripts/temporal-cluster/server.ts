@@ -3,11 +3,12 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Connection, type TLSConfig } from '@temporalio/client';
 import { grpc } from '@temporalio/proto';
 import { stringify } from 'yaml';
 import type { Postgres } from './postgres';
 import { DATABASES, NUM_HISTORY_SHARDS, SQL_PLUGIN, dynamicConfigDocument } from './settings';
+import { clientTlsConfig, serverTlsConfig, type ClusterTls } from './tls';
 import { run, type Tools } from './tools';
 
 export interface Server {
@@ -16,6 +17,8 @@ export interface Server {
   /** The first of SERVER_PORT_COUNT consecutive ports; the frontend's gRPC port. */
   port: number;
   logLevel: string;
+  /** The frontend's certificates when it serves TLS. */
+  tls?: ClusterTls;
 }
 
 export const frontendAddress = (server: Pick<Server, 'port'>) => `127.0.0.1:${server.port}`;
@@ -48,7 +51,10 @@ export function serverConfig(server: Server, pg: Postgres): Record<string, unkno
       numHistoryShards: NUM_HISTORY_SHARDS,
       datastores: { default: sql(DATABASES[0].name, 20), visibility: sql(DATABASES[1].name, 10) },
     },
-    global: { membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' } },
+    global: {
+      membership: { maxJoinDuration: '30s', broadcastAddress: '127.0.0.1' },
+      ...(server.tls && { tls: serverTlsConfig(server.tls) }),
+    },
     services: {
       frontend: { rpc: { ...rpc(p, p + 4), httpPort: p + 8 } },
       history: { rpc: rpc(p + 1, p + 5) },
@@ -156,18 +162,20 @@ async function waitServing(server: Server, pid: number): Promise<void> {
   for (;;) {
     if (serverPid(server) !== pid)
       throw new Error(`the Temporal server exited; ${serverLog(server)} ends:\n${tail(server)}`);
-    if (await serving(frontendAddress(server))) return;
+    const tls = server.tls && clientTlsConfig(server.tls);
+    if (await serving({ address: frontendAddress(server), tls })) return;
     if (Date.now() > deadline)
       throw new Error(`the Temporal server did not serve within 120 s; see ${serverLog(server)}`);
     await sleep(250);
   }
 }
 
-/** True when the frontend answers its gRPC health check with SERVING. */
-export async function serving(address: string): Promise<boolean> {
+/** True when the frontend answers its gRPC health check with SERVING; `tls` for a frontend that serves TLS. */
+export async function serving(target: string | { address: string; tls?: TLSConfig }): Promise<boolean> {
+  const { address, tls } = typeof target === 'string' ? { address: target, tls: undefined } : target;
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address, connectTimeout: 1_000 });
+    connection = await Connection.connect({ address, tls, connectTimeout: 1_000 });
     const { status } = await connection.healthService.check({
       service: 'temporal.api.workflowservice.v1.WorkflowService',
     });

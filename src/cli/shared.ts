@@ -4,6 +4,7 @@ import { dataConverterFromEnv } from '../codec';
 import type { z } from 'zod';
 import { FlagError, summarizeFailure } from '../contract';
 import type { Config } from '../worker/config';
+import { temporalConnectionOptions } from '../worker/temporalConnection';
 
 /** 0 done, 1 the run failed, 2 bad input (nothing was started). */
 export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
@@ -26,7 +27,7 @@ export function parseFlags<S extends z.ZodType>(schema: S, raw: unknown): z.outp
 /** A client with the payload codec of this environment (HOOKSTEP_PAYLOAD_KEYS, the key file, or the dev key). */
 export async function withClient<T>(config: Config, fn: (client: Client) => Promise<T>): Promise<T> {
   const { dataConverter } = dataConverterFromEnv();
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     return await fn(new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }));
   } finally {

@@ -49,7 +49,8 @@ export function encryptionNotice(keyring: PayloadKeyring | undefined, what: stri
   return [
     '!'.repeat(100),
     `!! WARNING: ${what} has no payload key: step inputs (signing secrets, Authorization and Cookie values, bodies)`,
-    '!! and results are stored in clear in Temporal, readable by anyone with Web UI or API access.',
+    '!! and results are stored in clear in Temporal, readable by anyone with Web UI or API access, and webhooks\'',
+    '!! signing secrets are stored in clear in the registry, readable in any dump of its database.',
     '!! Set HOOKSTEP_PAYLOAD_KEYS (keyId:base64key) or HOOKSTEP_PAYLOAD_KEY_FILE; --require-encryption refuses to start.',
     '!'.repeat(100),
   ].join('\n');

@@ -109,3 +109,9 @@ export class ApiError extends HookstepError {
     super([`HTTP ${status} ${problem.title ?? ''}`.trim(), problem.detail, ...fields].filter(Boolean).join('; '));
   }
 }
+
+/** A signing secret sealed at rest cannot be opened: its payload key is missing here, or the row was altered. */
+export class SecretUnreadableError extends HookstepError {
+  override readonly code = 'HOOKSTEP_SECRET_UNREADABLE';
+  override readonly name = 'SecretUnreadableError';
+}

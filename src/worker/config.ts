@@ -21,6 +21,15 @@ export const EnvSchema = z.object({
     .regex(HOST_PORT, { error: `TEMPORAL_ADDRESS must be host:port, e.g. ${DEFAULT_TEMPORAL_ADDRESS}` })
     .default(DEFAULT_TEMPORAL_ADDRESS),
   TEMPORAL_NAMESPACE: z.string().min(1, { error: 'TEMPORAL_NAMESPACE must not be empty' }).default(DEFAULT_NAMESPACE),
+  // Temporal's own environment configuration (read by @temporalio/envconfig in temporalConnection.ts); checked here
+  // so a bad value is refused with the variable's name. The _DATA variants and the TOML profile work as well.
+  TEMPORAL_TLS: z.enum(['true', 'false'], { error: 'TEMPORAL_TLS must be true or false' }).optional(),
+  TEMPORAL_TLS_CLIENT_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_CLIENT_KEY_PATH: z.string().optional(),
+  TEMPORAL_TLS_SERVER_CA_CERT_PATH: z.string().optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().optional(),
+  /** Temporal Cloud's API key: TLS is on with it. A secret: never printed. */
+  TEMPORAL_API_KEY: z.string().optional(),
   HOOKSTEP_TASK_QUEUE: z
     .string()
     .min(1, { error: 'HOOKSTEP_TASK_QUEUE must not be empty' })
@@ -102,6 +111,15 @@ export const EnvSchema = z.object({
 });
 export type Config = z.output<typeof EnvSchema>;
 
+/** A client certificate needs its key and the other way round; said before any file is read. */
+function certificatePairIssues(config: Config): string[] {
+  const cert = config.TEMPORAL_TLS_CLIENT_CERT_PATH !== undefined;
+  const key = config.TEMPORAL_TLS_CLIENT_KEY_PATH !== undefined;
+  return cert === key
+    ? []
+    : ['TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH go together: set both for mTLS, or neither'];
+}
+
 /** PostgreSQL when HOOKSTEP_DATABASE_URL is set, else the embedded PGlite directory. */
 export function registryOptions(config: Config): DbOptions {
   return config.HOOKSTEP_DATABASE_URL
@@ -126,5 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = EnvSchema.safeParse(present);
   if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message));
+  const issues = certificatePairIssues(parsed.data);
+  if (issues.length) throw new ConfigError(issues);
   return parsed.data;
 }

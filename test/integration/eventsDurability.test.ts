@@ -5,6 +5,7 @@
 import { openRegistry } from '../../activities/registry';
 import { unique, useEventStack } from '../helpers/events';
 import { createDatabase } from '../helpers/postgres';
+import { testKeyring } from '../helpers/registry';
 import { json } from '../helpers/receiver';
 import { spawnWorkerProcess, startWorker } from '../helpers/temporal';
 
@@ -18,7 +19,7 @@ describeOnPostgres('a fan-out across a worker crash and a re-publish, on Postgre
   let url = '';
   const stack = useEventStack(
     'events-kill',
-    { name: 'PostgreSQL', open: async () => openRegistry({ url: (url = await createDatabase(server!)) }) },
+    { name: 'PostgreSQL', open: async () => openRegistry({ url: (url = await createDatabase(server!)) }, testKeyring()) },
     { worker: false },
   );
 

@@ -7,6 +7,7 @@ import { createApi } from '../../api';
 import { dataConverterFromEnv, encryptionNotice } from '../../codec';
 import { ConfigError, DEFAULT_API_PORT } from '../../contract';
 import { loadConfig, registryOptions, type Config } from '../../worker/config';
+import { temporalConnectionOptions } from '../../worker/temporalConnection';
 import { parsePort } from '../flags';
 import { EXIT, setExit } from '../shared';
 
@@ -45,8 +46,8 @@ export async function api(flags: ApiFlags): Promise<number> {
   const { dataConverter, keyring } = dataConverterFromEnv();
   const required = flags.requireEncryption || config.HOOKSTEP_REQUIRE_ENCRYPTION;
   const notice = encryptionNotice(keyring, 'hookstep api', required);
-  const registry = await openRegistry(registryOptions(config));
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const registry = await openRegistry(registryOptions(config), keyring);
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     (keyring ? console.log : console.error)(notice);
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });

@@ -69,11 +69,11 @@ type Served = Omit<BannerFacts, 'api' | 'registry'>;
 /** The worker and the API on one registry (PGlite serves one process), until the worker shuts down on Ctrl-C. */
 async function serve(flags: DevFlags, s: Served): Promise<void> {
   const { config, server, keyring } = s;
-  const registry = await openRegistry(registryFor(config, flags));
+  const registry = await openRegistry(registryFor(config, flags), keyring);
   try {
     const dataConverter = dataConverterFor(keyring);
     const connection = await NativeConnection.connect({ address: server.address });
-    const running = (await workerFromConfig(connection, config, dataConverter, registry)).run();
+    const running = (await workerFromConfig(connection, config, { dataConverter }, registry)).run();
     const clientConnection = await Connection.connect({ address: server.address });
     const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
     const apiPort = parsePort('--api-port', flags.apiPort, DEFAULT_API_PORT);

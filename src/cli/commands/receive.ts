@@ -8,6 +8,7 @@ import { dataConverterFromEnv, encryptionNotice } from '../../codec';
 import { DEFAULT_RECEIVER_PORT, DEFAULT_RECEIVER_TASK_QUEUE, FlagError } from '../../contract';
 import { RECEIVER_CHANNEL_ARGS, createReceiver, nodeHandler, type ReceiverResult } from '../../receiver';
 import { loadConfig } from '../../worker/config';
+import { temporalConnectionOptions } from '../../worker/temporalConnection';
 import { EXIT, collect, parseFlags, setExit } from '../shared';
 
 const ReceiveFlagsSchema = z.object({
@@ -33,7 +34,7 @@ export async function receive(raw: ReceiveFlags): Promise<number> {
   const { dataConverter, keyring } = dataConverterFromEnv();
   const notice = encryptionNotice(keyring, 'hookstep receive', config.HOOKSTEP_REQUIRE_ENCRYPTION);
   // Lazy: the receiver starts while Temporal is down, answers 503 meanwhile, and reconnects when it is back.
-  const connection = Connection.lazy({ address: config.TEMPORAL_ADDRESS, channelArgs: RECEIVER_CHANNEL_ARGS });
+  const connection = Connection.lazy({ ...temporalConnectionOptions(config), channelArgs: RECEIVER_CHANNEL_ARGS });
   const receiver = createReceiver({
     client: new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
     secrets,

@@ -6,6 +6,7 @@ import { temporal } from '@temporalio/proto';
 import type { Command } from 'commander';
 import { HookstepError, SEARCH_ATTRIBUTES } from '../../contract';
 import { loadConfig } from '../../worker/config';
+import { temporalConnectionOptions } from '../../worker/temporalConnection';
 import { EXIT, setExit } from '../shared';
 
 /** A search attribute of hookstep's name exists with another type: runs could not set it. */
@@ -48,7 +49,7 @@ export async function registerSearchAttributes(
 
 export async function setup(): Promise<number> {
   const config = loadConfig();
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     const { added, present } = await registerSearchAttributes(connection, config.TEMPORAL_NAMESPACE);
     const where = `namespace ${config.TEMPORAL_NAMESPACE} on ${config.TEMPORAL_ADDRESS}`;

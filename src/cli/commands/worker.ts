@@ -4,10 +4,11 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
 import { openRegistry, type Registry } from '../../../activities/registry';
-import { dataConverterFromEnv, encryptionNotice } from '../../codec';
+import { dataConverterFromEnv, encryptionNotice, type PayloadKeyring } from '../../codec';
 import { FlagError } from '../../contract';
 import { createWorker, installRuntime } from '../../worker';
 import { loadConfig, registryOptions, type Config } from '../../worker/config';
+import { describeConnection, temporalConnectionOptions } from '../../worker/temporalConnection';
 import { EXIT, setExit } from '../shared';
 
 export interface WorkerFlags {
@@ -19,17 +20,18 @@ const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
 
 /**
  * The one place a worker is made from the environment, for `worker` and `dev` alike. The registry is opened when an
- * event first needs it, unless one is given (`dev` shares its own with the API).
+ * event first needs it (its signing secrets sealed with `keyring`), unless one is given (`dev` shares its own with
+ * the API).
  */
 export function workerFromConfig(
   connection: NativeConnection,
   config: Config,
-  dataConverter: DataConverter,
+  { dataConverter, keyring }: { dataConverter: DataConverter; keyring?: PayloadKeyring },
   registry?: Registry,
 ) {
   return createWorker({
     connection,
-    registry: registry ?? (() => openRegistry(registryOptions(config))),
+    registry: registry ?? (() => openRegistry(registryOptions(config), keyring)),
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.HOOKSTEP_TASK_QUEUE,
     allowedNetworks: config.HOOKSTEP_ALLOWED_NETWORKS,
@@ -51,11 +53,13 @@ export async function worker(flags: WorkerFlags = {}): Promise<number> {
   );
   const metricsAddress = flags.metrics ?? config.HOOKSTEP_METRICS_ADDRESS;
   installRuntime({ metricsAddress });
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const w = await workerFromConfig(connection, config, dataConverter);
+  const temporal = temporalConnectionOptions(config);
+  const connection = await NativeConnection.connect(temporal);
+  const w = await workerFromConfig(connection, config, { dataConverter, keyring });
   (keyring ? console.log : console.error)(notice);
   console.log(
-    `hookstep worker polling ${config.HOOKSTEP_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE})` +
+    `hookstep worker polling ${config.HOOKSTEP_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}; ` +
+      `${describeConnection(temporal)})` +
       (metricsAddress ? `; metrics on http://${metricsAddress}/metrics` : ''),
   );
   await w.run();
