@@ -31,19 +31,30 @@ const DECOMPRESS: Record<string, Decompress> = {
 };
 
 /**
- * The body's text, or why it cannot be read. `limit` bounds the decompressed size (bytes), as the read bounds the
- * wire size, so a small compressed reply cannot expand past what hookstep reads. A byte order mark decides the
- * charset over the Content-Type label (WHATWG Encoding's decode), and is not part of the text (RFC 8259 §8.1 lets a
- * parser ignore it); without a label the text is UTF-8, JSON's only encoding (RFC 8259 §8.1).
+ * The body's text, or why it cannot be read: `undoCodings`, then `decodeText`. `limit` bounds the decompressed size
+ * (bytes), as the read bounds the wire size, so a small compressed reply cannot expand past what hookstep reads.
  */
 export async function decodeBody(bytes: Buffer, headers: BodyHeaders, limit: number): Promise<Decoded> {
+  const plain = headers.contentEncoding
+    ? await undoCodings(bytes, headers.contentEncoding, limit)
+    : { ok: true as const, bytes };
+  return plain.ok ? decodeText(plain.bytes, headers.contentType) : plain;
+}
+
+/** The body with its Content-Encoding undone, or why it cannot be; at most `limit` bytes once decompressed. */
+export async function undoCodings(
+  bytes: Buffer,
+  contentEncoding: string,
+  limit: number,
+): Promise<{ ok: true; bytes: Buffer } | Extract<Decoded, { ok: false }>> {
   let plain = bytes;
   // Codings are listed in the order they were applied: undo them from the last.
-  const codings = (headers.contentEncoding ?? '')
+  const codings = contentEncoding
     .split(',')
     .map((c) => c.trim().toLowerCase())
     .filter((c) => c !== '' && c !== 'identity');
   for (const coding of codings.reverse()) {
+    // An empty body labelled with a coding is empty (axios#4701), not a decompression error.
     if (plain.length === 0) break;
     const decompress = DECOMPRESS[coding];
     if (!decompress) return { ok: false, reason: `the body is ${coding}-encoded, which hookstep cannot decode` };
@@ -56,18 +67,42 @@ export async function decodeBody(bytes: Buffer, headers: BodyHeaders, limit: num
       return { ok: false, reason: `the body does not ${coding}-decode (${(err as Error).message})` };
     }
   }
-  const charset = bomCharset(plain) ?? charsetOf(headers.contentType) ?? 'utf-8';
-  let decoder: TextDecoder;
+  return { ok: true, bytes: plain };
+}
+
+/**
+ * Bytes as text, strictly. A byte order mark decides the charset over the Content-Type label (WHATWG Encoding's
+ * decode) and is not part of the text (RFC 8259 §8.1 lets a parser ignore it); without a label the text is UTF-8,
+ * JSON's only encoding (RFC 8259 §8.1).
+ */
+export function decodeText(bytes: Buffer, contentType: string | undefined): Decoded {
+  const charset = bomCharset(bytes) ?? charsetOf(contentType) ?? 'utf-8';
+  const decoder = decoderFor(charset);
+  if (!decoder) return { ok: false, reason: `the body's charset ${JSON.stringify(charset)} is not one hookstep knows` };
   try {
-    decoder = new TextDecoder(charset, { fatal: true });
-  } catch {
-    return { ok: false, reason: `the body's charset ${JSON.stringify(charset)} is not one hookstep knows` };
-  }
-  try {
-    return { ok: true, text: decoder.decode(plain) };
+    return { ok: true, text: decoder.decode(bytes) };
   } catch {
     return { ok: false, reason: `the body is not valid ${decoder.encoding}` };
   }
+}
+
+/** Decoders by label: a fatal decoder keeps no state between whole-buffer decodes, and making one costs more than a reply's decoding. */
+const decoders = new Map<string, TextDecoder | undefined>();
+
+function decoderFor(charset: string): TextDecoder | undefined {
+  const label = charset.toLowerCase();
+  if (!decoders.has(label)) {
+    let decoder: TextDecoder | undefined;
+    try {
+      decoder = new TextDecoder(label, { fatal: true });
+    } catch {
+      decoder = undefined;
+    }
+    // Unknown labels are not kept: a receiver could otherwise grow the map without bound.
+    if (decoder) decoders.set(label, decoder);
+    return decoder;
+  }
+  return decoders.get(label);
 }
 
 function bomCharset(bytes: Buffer): string | undefined {

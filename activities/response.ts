@@ -2,7 +2,7 @@
 // `response.fields`. A 2xx is never read as something it is not: what does not fit `body` is kept in `reply`, and a
 // declaration the reply cannot satisfy fails with the true reason.
 import type { FieldType, ReplyNote } from '../src/contract';
-import { decodeBody, type BodyHeaders } from './decode';
+import { decodeBody, decodeText, undoCodings, type BodyHeaders } from './decode';
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 export const SNIPPET_BYTES = 2 * 1024;
@@ -71,7 +71,11 @@ export async function judgeReply(reply: ReplyBody, fields: Record<string, FieldT
     return declared ? { ok: false, reason, text } : { ok: true, body: {}, reply: { incomplete: reason }, text };
   }
   const incomplete = reply.brokeOff ? `the body broke off (${reply.brokeOff})` : undefined;
-  const decoded = await decodeBody(reply.bytes, reply.headers, MAX_RESPONSE_BYTES);
+  const { contentType, contentEncoding } = reply.headers;
+  const plain = contentEncoding
+    ? await undoCodings(reply.bytes, contentEncoding, MAX_RESPONSE_BYTES)
+    : { ok: true as const, bytes: reply.bytes };
+  const decoded = plain.ok ? decodeText(plain.bytes, contentType) : plain;
   if (!decoded.ok) {
     const reason = incomplete ? `${incomplete} and ${decoded.reason}` : decoded.reason;
     const text = reply.bytes.subarray(0, SNIPPET_BYTES).toString('utf8');
@@ -80,10 +84,9 @@ export async function judgeReply(reply: ReplyBody, fields: Record<string, FieldT
     if (incomplete) note.incomplete = reason;
     return { ok: true, body: {}, reply: note, text };
   }
-  return {
-    ...typeResponse(decoded.text, fields, { incomplete, contentType: reply.headers.contentType }),
-    text: decoded.text,
-  };
+  const typed: Typed = typeResponse(decoded.text, fields, { incomplete, contentType }) as Typed;
+  typed.text = decoded.text;
+  return typed;
 }
 
 export function snippet(text: string): string | undefined {
@@ -100,7 +103,7 @@ type Parsed = { kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'te
 
 /** The one place a reply's text becomes a value. */
 function parseReply(text: string): Parsed {
-  if (text.trim() === '') return { kind: 'empty' };
+  if (!/\S/.test(text)) return { kind: 'empty' };
   try {
     return { kind: 'json', value: JSON.parse(text) };
   } catch {
@@ -119,14 +122,14 @@ export function typeResponse(
 ): { ok: true; body: Record<string, unknown>; reply?: ReplyNote } | { ok: false; reason: string } {
   const { incomplete } = context;
   const parsed = parseReply(text);
-  const object = parsed.kind === 'json' && isRecord(parsed.value) ? parsed.value : undefined;
-  const source = parsed.kind === 'empty' ? {} : object;
-  const note = (extra: ReplyNote | undefined): ReplyNote | undefined =>
-    incomplete || extra ? { ...extra, ...(incomplete ? { incomplete } : {}) } : undefined;
+  const source =
+    parsed.kind === 'empty' ? {} : parsed.kind === 'json' && isRecord(parsed.value) ? parsed.value : undefined;
 
   if (!fields || Object.keys(fields).length === 0) {
-    if (source) return withReply(source, note(undefined));
-    return withReply({}, note(parsed.kind === 'json' ? { json: parsed.value } : { text }));
+    if (source) return incomplete ? { ok: true, body: source, reply: { incomplete } } : { ok: true, body: source };
+    const reply: ReplyNote = parsed.kind === 'json' ? { json: parsed.value } : { text };
+    if (incomplete) reply.incomplete = incomplete;
+    return { ok: true, body: {}, reply };
   }
   if (!source) {
     const what = parsed.kind === 'json' ? `${jsonKind(parsed.value)}, not an object` : notJson(context.contentType);
@@ -147,13 +150,9 @@ export function typeResponse(
     if (typeOf(value) !== type) problems.push(`${JSON.stringify(name)} is ${typeOf(value)}, expected ${type}`);
     else body[name] = value;
   }
-  if (problems.length === 0) return withReply(body, note(undefined));
+  if (problems.length === 0) return incomplete ? { ok: true, body, reply: { incomplete } } : { ok: true, body };
   const prefix = incomplete ? `${incomplete}; ` : parsed.kind === 'empty' ? 'the body is empty: ' : '';
   return { ok: false, reason: prefix + problems.join('; ') };
-}
-
-function withReply(body: Record<string, unknown>, reply: ReplyNote | undefined) {
-  return reply ? { ok: true as const, body, reply } : { ok: true as const, body };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -232,8 +232,11 @@ describe('snippet', () => {
 describe('judgeReply: the bytes of a 2xx as their headers describe them', () => {
   const ticket = { ticketId: 'string' } as const;
   const json = (text: string) => Buffer.from(text, 'utf8');
-  const judge = (bytes: Buffer, headers: { contentType?: string; contentEncoding?: string } = {}, fields = ticket) =>
-    judgeReply({ bytes, headers, truncated: false }, fields);
+  const judge = (
+    bytes: Buffer,
+    headers: { contentType?: string; contentEncoding?: string } = {},
+    fields: Record<string, FieldType> = ticket,
+  ) => judgeReply({ bytes, headers, truncated: false }, fields);
 
   it('hapijs/bourne#28: a JSON reply that starts with a UTF-8 byte order mark is read, the mark dropped', async () => {
     const bytes = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), json('{"ticketId":"T-1"}')]);
