@@ -248,6 +248,17 @@ describe('judgeReply: the bytes of a 2xx as their headers describe them', () => 
     });
   });
 
+  // Regression guards for the documented rule (these passed before issue 18 too): Content-Type does not decide JSON.
+  it.each(['application/vnd.api+json', 'application/problem+json', 'text/plain', 'application/json; charset=utf-8'])(
+    'reads JSON labelled %s, whitespace around it ignored',
+    async (contentType) => {
+      await expect(judge(json(' \r\n{"ticketId":"T-1"}\n '), { contentType })).resolves.toMatchObject({
+        ok: true,
+        body: { ticketId: 'T-1' },
+      });
+    },
+  );
+
   it('reads a UTF-16 reply that says so with its byte order mark', async () => {
     const bytes = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('{"ticketId":"Jos\u00e9"}', 'utf16le')]);
     await expect(judge(bytes)).resolves.toMatchObject({ ok: true, body: { ticketId: 'José' } });
