@@ -120,7 +120,7 @@ describe('kind 2: a 2xx is read faithfully, or the step fails saying why', () =>
     expect(r.requests).toHaveLength(1);
   });
 
-  test('a reply larger than 1 MiB is not truncated into something valid: with nothing declared it is marked', async () => {
+  test('hookdeck/outpost#974: a reply over 1 MiB is never cut into something valid; with nothing declared it is marked', async () => {
     const size = 1024 * 1024 + 100;
     const body = `{"pad":"${'x'.repeat(size)}"}`;
     const r = await answering(
@@ -172,9 +172,10 @@ describe('kind 3: once a status line has arrived, its status is the outcome', ()
     expect(r.requests).toHaveLength(1);
   });
 
-  test('a socket reset after a whole JSON body: the declared fields are read from what arrived', async () => {
+  test('nodejs/node#64098: a reset after the JSON chunk, before the last chunk, is delivered once, fields read', async () => {
     const r = await raw((socket) => {
-      socket.write(head('200 OK', { 'Content-Length': 100 }) + '{"ticketId":"T-1"}', () => socket.resetAndDestroy());
+      const reply = head('200 OK', { 'Transfer-Encoding': 'chunked' }) + '12\r\n{"ticketId":"T-1"}\r\n';
+      socket.write(reply, () => socket.resetAndDestroy());
     });
     const result = await send({ url: r.url, response: { fields: { ticketId: 'string' } } });
     expect(result).toMatchObject({
