@@ -63,8 +63,8 @@ export async function send(req: HttpRequest, policy: SendPolicy, options: Delive
       bodyTimeout: timeoutMs,
     });
     const arrived = await readCapped(res.body);
-    // A cancellation mid-body is still the SDK's to report (the catch below rethrows it).
-    if (arrived.error !== undefined && options.signal?.aborted) throw arrived.error;
+    // A cancellation mid-body is still the SDK's to report, as in the catch below.
+    if (arrived.error !== undefined && options.signal?.aborted) throw options.signal.reason ?? arrived.error;
     const brokeOff = arrived.error === undefined ? undefined : breakOf(arrived.error, attempt.expired(), timeoutMs);
     const answered = await answerOf(res, arrived, brokeOff, policy, options.attempt);
     if ('result' in answered) return answered.result;

@@ -191,7 +191,7 @@ describe('readCapped', () => {
 
   it('returns what arrived, and the error, when the stream fails midway', async () => {
     const failure = Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' });
-    async function* broken() {
+    function* broken() {
       yield Buffer.from('{"ticketId":');
       yield Buffer.from('"T-1"}');
       throw failure;
