@@ -84,9 +84,7 @@ export async function judgeReply(reply: ReplyBody, fields: Record<string, FieldT
     if (incomplete) note.incomplete = reason;
     return { ok: true, body: {}, reply: note, text };
   }
-  const typed: Typed = typeResponse(decoded.text, fields, { incomplete, contentType }) as Typed;
-  typed.text = decoded.text;
-  return typed;
+  return { ...typeResponse(decoded.text, fields, { incomplete, contentType }), text: decoded.text };
 }
 
 export function snippet(text: string): string | undefined {
