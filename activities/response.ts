@@ -1,5 +1,8 @@
-// Reading a receiver's response: capped, and typed by the step's declared `response.fields`.
-import type { FieldType } from '../src/contract';
+// Reading a receiver's reply: capped, decoded as its headers describe it, and typed by the step's declared
+// `response.fields`. A 2xx is never read as something it is not: what does not fit `body` is kept in `reply`, and a
+// declaration the reply cannot satisfy fails with the true reason.
+import type { FieldType, ReplyNote } from '../src/contract';
+import { decodeBody, decodeText, undoCodings, type BodyHeaders } from './decode';
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 export const SNIPPET_BYTES = 2 * 1024;
@@ -9,26 +12,79 @@ export interface Readable {
   destroy(err?: Error): unknown;
 }
 
-/** Reads at most `limit` bytes; past that the stream is destroyed, so the rest is never buffered. */
-export async function readCapped(
-  body: Readable,
-  limit = MAX_RESPONSE_BYTES,
-): Promise<{ text: string; truncated: boolean }> {
+/** What arrived of a body: at most the cap, and the error that ended it early, if one did. */
+export interface Arrived {
+  bytes: Buffer;
+  /** The body is longer than the cap; the rest was not read. */
+  truncated: boolean;
+  /** What the stream threw after the status line (a framing error, a reset, the deadline); `bytes` is what came. */
+  error?: unknown;
+}
+
+/** Reads at most `limit` bytes; past that the stream is destroyed, so the rest is never buffered. Never throws. */
+export async function readCapped(body: Readable, limit = MAX_RESPONSE_BYTES): Promise<Arrived> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    if (size + chunk.length > limit) {
-      chunks.push(chunk.subarray(0, limit - size));
-      body.destroy();
-      return { text: Buffer.concat(chunks).toString('utf8'), truncated: true };
+  try {
+    for await (const chunk of body) {
+      if (size + chunk.length > limit) {
+        chunks.push(chunk.subarray(0, limit - size));
+        body.destroy();
+        return { bytes: Buffer.concat(chunks), truncated: true };
+      }
+      chunks.push(chunk);
+      size += chunk.length;
     }
-    chunks.push(chunk);
-    size += chunk.length;
+  } catch (error) {
+    return { bytes: Buffer.concat(chunks), truncated: false, error };
   }
-  return {
-    text: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8'),
-    truncated: false,
-  };
+  return { bytes: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks), truncated: false };
+}
+
+/** A 2xx's body as read: what came, and, when it is not all there, why. */
+export interface ReplyBody {
+  bytes: Buffer;
+  headers: BodyHeaders;
+  truncated: boolean;
+  /** Why the body ended before its framing said it would, e.g. `UND_ERR_SOCKET`; unset when it is whole. */
+  brokeOff?: string;
+}
+
+export type Typed =
+  | { ok: true; body: Record<string, unknown>; reply?: ReplyNote; text: string }
+  | { ok: false; reason: string; text: string };
+
+/**
+ * A 2xx reply judged against the step's declared fields; `text` is what a snippet shows. The rule:
+ * - an empty body (or only whitespace) is `{}`: declared optional fields are absent, a required one is missing;
+ * - a JSON object: with fields declared, the declared ones typed; with none, the whole object;
+ * - anything else (JSON that is no object, text that is no JSON, bytes that are no text in their charset or
+ *   content-coding, more than MAX_RESPONSE_BYTES): with fields declared, ResponseInvalid naming what it is; with
+ *   none, `body` is `{}` and `reply` holds it whole (`json`, `text` or `base64`), so nothing is dropped silently;
+ * - a body that broke off after the status line is read from what arrived; `reply.incomplete` says so.
+ */
+export async function judgeReply(reply: ReplyBody, fields: Record<string, FieldType> | undefined): Promise<Typed> {
+  const declared = fields !== undefined && Object.keys(fields).length > 0;
+  if (reply.truncated) {
+    const reason = `the body is larger than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB, the most hookstep reads`;
+    const text = reply.bytes.subarray(0, SNIPPET_BYTES).toString('utf8');
+    return declared ? { ok: false, reason, text } : { ok: true, body: {}, reply: { incomplete: reason }, text };
+  }
+  const incomplete = reply.brokeOff ? `the body broke off (${reply.brokeOff})` : undefined;
+  const { contentType, contentEncoding } = reply.headers;
+  const plain = contentEncoding
+    ? await undoCodings(reply.bytes, contentEncoding, MAX_RESPONSE_BYTES)
+    : { ok: true as const, bytes: reply.bytes };
+  const decoded = plain.ok ? decodeText(plain.bytes, contentType) : plain;
+  if (!decoded.ok) {
+    const reason = incomplete ? `${incomplete} and ${decoded.reason}` : decoded.reason;
+    const text = reply.bytes.subarray(0, SNIPPET_BYTES).toString('utf8');
+    if (declared) return { ok: false, reason, text };
+    const note: ReplyNote = decoded.tooLarge ? { incomplete: reason } : { base64: reply.bytes.toString('base64') };
+    if (incomplete) note.incomplete = reason;
+    return { ok: true, body: {}, reply: note, text };
+  }
+  return { ...typeResponse(decoded.text, fields, { incomplete, contentType }), text: decoded.text };
 }
 
 export function snippet(text: string): string | undefined {
@@ -41,26 +97,43 @@ export function snippet(text: string): string | undefined {
   return bytes.subarray(0, end).toString('utf8');
 }
 
-export type Typed = { ok: true; body: Record<string, unknown> } | { ok: false; reason: string };
+type Parsed = { kind: 'empty' } | { kind: 'json'; value: unknown } | { kind: 'text' };
+
+/** The one place a reply's text becomes a value. */
+function parseReply(text: string): Parsed {
+  if (!/\S/.test(text)) return { kind: 'empty' };
+  try {
+    return { kind: 'json', value: JSON.parse(text) };
+  } catch {
+    return { kind: 'text' };
+  }
+}
 
 /**
- * With declared fields: the body must be a JSON object holding every required field with its type; only declared
- * fields come back. Without: the parsed JSON object, or {} when the body is empty or not a JSON object.
+ * A reply's text typed by the declared fields (see judgeReply for the rule). With fields declared only they come
+ * back, each with its type; `incomplete` (the body broke off) is added to a failure's reason and to `reply`.
  */
-export function typeResponse(text: string, fields: Record<string, FieldType> | undefined): Typed {
-  let parsed: unknown;
-  try {
-    parsed = text.trim() === '' ? undefined : JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
-  if (!fields || Object.keys(fields).length === 0) {
-    return { ok: true, body: isObject ? (parsed as Record<string, unknown>) : {} };
-  }
-  if (!isObject) return { ok: false, reason: 'the body is not a JSON object' };
+export function typeResponse(
+  text: string,
+  fields: Record<string, FieldType> | undefined,
+  context: { incomplete?: string; contentType?: string } = {},
+): { ok: true; body: Record<string, unknown>; reply?: ReplyNote } | { ok: false; reason: string } {
+  const { incomplete } = context;
+  const parsed = parseReply(text);
+  const source =
+    parsed.kind === 'empty' ? {} : parsed.kind === 'json' && isRecord(parsed.value) ? parsed.value : undefined;
 
-  const source = parsed as Record<string, unknown>;
+  if (!fields || Object.keys(fields).length === 0) {
+    if (source) return incomplete ? { ok: true, body: source, reply: { incomplete } } : { ok: true, body: source };
+    const reply: ReplyNote = parsed.kind === 'json' ? { json: parsed.value } : { text };
+    if (incomplete) reply.incomplete = incomplete;
+    return { ok: true, body: {}, reply };
+  }
+  if (!source) {
+    const what = parsed.kind === 'json' ? `${jsonKind(parsed.value)}, not an object` : notJson(context.contentType);
+    return { ok: false, reason: incomplete ? `${incomplete} and what arrived is ${what}` : `the body is ${what}` };
+  }
+
   const body: Record<string, unknown> = {};
   const problems: string[] = [];
   for (const [name, declared] of Object.entries(fields)) {
@@ -75,10 +148,31 @@ export function typeResponse(text: string, fields: Record<string, FieldType> | u
     if (typeOf(value) !== type) problems.push(`${JSON.stringify(name)} is ${typeOf(value)}, expected ${type}`);
     else body[name] = value;
   }
-  return problems.length ? { ok: false, reason: problems.join('; ') } : { ok: true, body };
+  if (problems.length === 0) return incomplete ? { ok: true, body, reply: { incomplete } } : { ok: true, body };
+  const prefix = incomplete ? `${incomplete}; ` : parsed.kind === 'empty' ? 'the body is empty: ' : '';
+  return { ok: false, reason: prefix + problems.join('; ') };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function jsonKind(value: unknown): string {
+  if (value === null) return 'JSON null';
+  return Array.isArray(value) ? 'a JSON array' : `a JSON ${typeof value}`;
+}
+
+function notJson(contentType: string | undefined): string {
+  return `not JSON${contentType ? ` (content-type ${contentType.split(';')[0].trim()})` : ''}`;
 }
 
 function typeOf(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   return typeof value;
+}
+
+/** The body as text for a snippet: decoded when it decodes, else its first bytes read as UTF-8. */
+export async function textOf(bytes: Buffer, headers: BodyHeaders): Promise<string> {
+  const decoded = await decodeBody(bytes, headers, MAX_RESPONSE_BYTES);
+  return decoded.ok ? decoded.text : bytes.subarray(0, SNIPPET_BYTES).toString('utf8');
 }

@@ -3,11 +3,17 @@
 // benchmark can call it directly.
 import { performance } from 'node:perf_hooks';
 import { request, type Dispatcher } from 'undici';
-import { DestinationBlockedError, displayUrl, type FieldType, type ResolvedRetry } from '../src/contract';
+import {
+  DestinationBlockedError,
+  displayUrl,
+  type FieldType,
+  type ReplyNote,
+  type ResolvedRetry,
+} from '../src/contract';
 import { toFailure, type Outcome } from './outcomes';
 import { deadline } from './deadline';
 import type { HttpRequest } from './request';
-import { readCapped, snippet, typeResponse } from './response';
+import { judgeReply, readCapped, snippet, textOf, type Arrived } from './response';
 import { parseRetryAfter } from './retryAfter';
 
 /** How an attempt is judged: its deadline, what counts as delivered, what the reply must hold, what comes next. */
@@ -23,6 +29,8 @@ export interface SendPolicy {
 export interface DeliveryResult {
   status: number;
   body: Record<string, unknown>;
+  /** What the reply held beyond `body` (see judgeReply); absent when `body` tells it all. */
+  reply?: ReplyNote;
   attempt: number;
 }
 
@@ -54,7 +62,11 @@ export async function send(req: HttpRequest, policy: SendPolicy, options: Delive
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
-    const answered = await answerOf(res, policy, options.attempt);
+    const arrived = await readCapped(res.body);
+    // A cancellation mid-body is still the SDK's to report, as in the catch below.
+    if (arrived.error !== undefined && options.signal?.aborted) throw options.signal.reason ?? arrived.error;
+    const brokeOff = arrived.error === undefined ? undefined : breakOf(arrived.error, attempt.expired(), timeoutMs);
+    const answered = await answerOf(res, arrived, brokeOff, policy, options.attempt);
     if ('result' in answered) return answered.result;
     outcome = answered.outcome;
   } catch (err) {
@@ -74,32 +86,57 @@ export async function send(req: HttpRequest, policy: SendPolicy, options: Delive
   });
 }
 
-/** A response read and judged: the typed result of a 2xx that matches the declaration, or the outcome to classify. */
+/** Statuses that have no content (RFC 9110 §15.3.5, §15.4.5): bytes a receiver sends after one are not a body. */
+const NO_CONTENT = new Set([204, 304]);
+
+/**
+ * A response read and judged: the typed result of a 2xx that matches the declaration, or the outcome to classify.
+ * Once the status line has arrived the outcome is that status, whatever happens to the body after it (`brokeOff`):
+ * a 2xx is never re-sent because its body's framing failed, and a 4xx/5xx is judged by its status as ever.
+ */
 async function answerOf(
   res: Dispatcher.ResponseData,
+  arrived: Arrived,
+  brokeOff: string | undefined,
   policy: SendPolicy,
   attempt: number,
 ): Promise<{ result: DeliveryResult } | { outcome: Outcome }> {
-  const { text, truncated } = await readCapped(res.body);
   const status = res.statusCode;
+  const headers = { contentType: headerOf(res, 'content-type'), contentEncoding: headerOf(res, 'content-encoding') };
   const accepted = policy.successStatuses ? policy.successStatuses.includes(status) : status >= 200 && status < 300;
   if (accepted) {
-    const typed =
-      truncated && policy.responseFields
-        ? { ok: false as const, reason: 'the body exceeds 1 MiB' }
-        : typeResponse(text, policy.responseFields);
-    if (typed.ok) return { result: { status, body: typed.body, attempt } };
-    return { outcome: { kind: 'invalid-response', status, reason: typed.reason, bodySnippet: snippet(text) } };
+    const body = NO_CONTENT.has(status)
+      ? { bytes: Buffer.alloc(0), headers, truncated: false }
+      : { bytes: arrived.bytes, headers, truncated: arrived.truncated, brokeOff };
+    const typed = await judgeReply(body, policy.responseFields);
+    if (typed.ok) {
+      const result: DeliveryResult = { status, body: typed.body, attempt };
+      if (typed.reply) result.reply = typed.reply;
+      return { result };
+    }
+    return { outcome: { kind: 'invalid-response', status, reason: typed.reason, bodySnippet: snippet(typed.text) } };
   }
-  const retryAfter = res.headers['retry-after'];
   return {
     outcome: {
       kind: 'status',
       status,
-      retryAfterMs: parseRetryAfter(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, Date.now()),
-      bodySnippet: snippet(text),
+      retryAfterMs: parseRetryAfter(headerOf(res, 'retry-after'), Date.now()),
+      bodySnippet: snippet(await textOf(arrived.bytes, headers)),
     },
   };
+}
+
+function headerOf(res: Dispatcher.ResponseData, name: string): string | undefined {
+  const value = res.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Why a body ended early, for a reason a user reads: undici's code, or the parser's own words. */
+function breakOf(err: unknown, deadlinePassed: boolean, timeoutMs: number): string {
+  if (deadlinePassed) return `no full body within ${timeoutMs} ms`;
+  const coded = findCause(err, (e) => typeof e.code === 'string');
+  if (coded) return coded.code as string;
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 /** Maps what undici or the socket threw to an outcome, by `code` as undici's docs advise (not instanceof). */

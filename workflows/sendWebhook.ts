@@ -40,7 +40,8 @@ async function deliverStep(input: StepInput): Promise<SendWebhookResult> {
     }
     const plan = { timeoutMs: attemptTimeoutMs(input), summary: summaryOf(input), retry: () => resolveRetry(input) };
     const result = await asRunFailure(deliverWithRetries('deliverWebhook', call, plan));
-    return { status: result.status, body: result.body, attempts: result.attempt, durationMs: Date.now() - started };
+    const { status, body, reply } = result;
+    return { status, body, ...(reply && { reply }), attempts: result.attempt, durationMs: Date.now() - started };
   });
 }
 

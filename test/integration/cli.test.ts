@@ -15,9 +15,12 @@ beforeAll(async () => {
   const ports = ['--port', String(port), '--ui-port', String(uiPort), '--api-port', String(apiPort)];
   devProcess = spawnCli(['dev', '--ephemeral', ...ports], { ...env, HOOKSTEP_API_KEY: '' });
   await devProcess.waitFor(/Press Ctrl-C to stop/);
-  receiver = await startReceiver((req, res) =>
-    req.url.startsWith('/missing') ? json(res, 404, { error: 'no' }) : json(res, 200, { ticketId: 'T-7', priority: 2 }),
-  );
+  receiver = await startReceiver((req, res) => {
+    if (req.url.startsWith('/missing')) return json(res, 404, { error: 'no' });
+    // A chat webhook's answer: text, not JSON.
+    if (req.url.startsWith('/chat')) return void res.writeHead(200, { 'content-type': 'text/html' }).end('ok');
+    json(res, 200, { ticketId: 'T-7', priority: 2 });
+  });
 }, 60_000);
 
 afterAll(async () => {
@@ -36,6 +39,12 @@ test('hookstep dev prints the Temporal address, the Web UI URL, the task queue, 
   const key = /API key\s+(hsk_\S+)/.exec(out)![1];
   expect((await fetch(`${apiUrl}/v1/webhooks`)).status).toBe(401);
   expect((await fetch(`${apiUrl}/v1/webhooks`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+});
+
+test('send prints what a reply held beyond its body: a text answer is shown, not printed as {}', async () => {
+  const { code, stdout } = await runCli(['send', `${receiver.url}/chat`], env);
+  expect(code).toBe(0);
+  expect(stdout).toMatch(/^delivered: HTTP 200 on attempt 1 in \d+ ms\n\{\}\nreply: \{\n {2}"text": "ok"\n\}\n$/);
 });
 
 test('send delivers and prints the typed result as JSON, exit 0', async () => {

@@ -28,6 +28,8 @@ export async function send(url: string, flags: SendOptions): Promise<number> {
       print: (result) => {
         console.log(`delivered: HTTP ${result.status} on attempt ${result.attempts} in ${result.durationMs} ms`);
         console.log(JSON.stringify(result.body, null, 2));
+        // What the body does not hold (a reply that is no JSON object, or one that broke off) is shown, not dropped.
+        if (result.reply) console.log(`reply: ${JSON.stringify(result.reply, null, 2)}`);
       },
     });
   });

@@ -147,9 +147,26 @@ export interface SendWebhookResult<B = Record<string, unknown>> {
   status: number;
   /** The declared response fields, typed; the parsed JSON object when nothing was declared. */
   body: B;
+  /** Set only when `body` does not tell the whole reply: see ReplyNote. */
+  reply?: ReplyNote;
   attempts: number;
   /** From the first attempt to the result, retries and their backoff included. */
   durationMs: number;
+}
+
+/**
+ * What a 2xx reply held beyond `body`, so nothing a receiver said is dropped silently. With nothing declared, a
+ * reply that is not empty and not a JSON object is kept whole in one of `json`, `text` or `base64`; `incomplete`
+ * says why the body is not all there (it broke off after the status line, or is larger than hookstep reads).
+ */
+export interface ReplyNote {
+  /** JSON that is not an object: an array, a string, a number, a boolean or null. */
+  json?: unknown;
+  /** Text that is not JSON (`ok`, HTML). */
+  text?: string;
+  /** Bytes that are not text in the reply's charset or content-coding, base64-encoded. */
+  base64?: string;
+  incomplete?: string;
 }
 
 /** Maps a `response.fields` declaration to the TypeScript type of the body it yields. */
