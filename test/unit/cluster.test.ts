@@ -25,7 +25,9 @@ test('defaults: fixed ports away from hookstep dev and a system PostgreSQL, stat
     HOOKSTEP_CLUSTER_PORT: 17233,
     HOOKSTEP_CLUSTER_PG_PORT: 15432,
     HOOKSTEP_CLUSTER_LOG_LEVEL: 'warn',
+    HOOKSTEP_CLUSTER_TLS: false,
   });
+  expect(loadClusterEnv({ HOOKSTEP_CLUSTER_TLS: 'true' }).HOOKSTEP_CLUSTER_TLS).toBe(true);
   expect(loadClusterEnv({ HOOKSTEP_CLUSTER_PORT: 'auto', HOOKSTEP_CLUSTER_DIR: 'tmp/c' })).toMatchObject({
     HOOKSTEP_CLUSTER_PORT: 'auto',
     HOOKSTEP_CLUSTER_DIR: join(REPO_ROOT, 'tmp', 'c'),
@@ -38,6 +40,8 @@ test.each([
   ['HOOKSTEP_CLUSTER_PORT', '40000', 'HOOKSTEP_CLUSTER_PORT must be a port number from 1024 to 32759'],
   ['HOOKSTEP_CLUSTER_PG_PORT', '80', 'HOOKSTEP_CLUSTER_PG_PORT must be a port number from 1024 to 32767'],
   ['HOOKSTEP_CLUSTER_LOG_LEVEL', 'loud', 'HOOKSTEP_CLUSTER_LOG_LEVEL must be one of debug, info, warn, error'],
+  // Parsed explicitly: "yes" is not a boolean here, and "false" is not truthy.
+  ['HOOKSTEP_CLUSTER_TLS', 'yes', 'HOOKSTEP_CLUSTER_TLS must be true or false'],
 ])('%s=%s is refused with a message naming it', (name, value, message) => {
   expect(() => loadClusterEnv({ [name]: value })).toThrow(ConfigError);
   expect(() => loadClusterEnv({ [name]: value })).toThrow(message);
