@@ -1,5 +1,5 @@
 // Reading a receiver's response: capped, and typed by the step's declared `response.fields`.
-import type { FieldType } from '../src/contract';
+import { exactReplyNumbers, type FieldType } from '../src/contract';
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
 export const SNIPPET_BYTES = 2 * 1024;
@@ -54,6 +54,9 @@ export function typeResponse(text: string, fields: Record<string, FieldType> | u
   } catch {
     parsed = undefined;
   }
+  const exact = exactReplyNumbers(text, parsed, fields);
+  if (!exact.ok) return exact;
+  parsed = exact.value;
   const isObject = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
   if (!fields || Object.keys(fields).length === 0) {
     return { ok: true, body: isObject ? (parsed as Record<string, unknown>) : {} };
