@@ -17,7 +17,7 @@ export function refuseInexactNumbers(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
-    parse(request, text, (err, value) => {
+    void parse(request, text, (err, value) => {
       if (err) return done(err, undefined);
       const paths = inexactNumbersIn(text);
       if (paths.length > 0) return done(new InexactNumbersError(paths), undefined);

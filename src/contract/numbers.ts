@@ -62,7 +62,7 @@ export function inexactNumberPaths(value: unknown): JsonPath[] {
   const stack: [unknown, JsonPath][] = [[value, []]];
   while (stack.length > 0) {
     const [v, path] = stack.pop()!;
-    if (isInexactNumberMark(v) || (isLosslessNumber(v) && !isExactNumber((v as LosslessNumber).value))) {
+    if (isInexactNumberMark(v) || (isLosslessNumber(v) && !isExactNumber(v.value))) {
       found.push(path);
     } else if (Array.isArray(v)) {
       for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], [...path, i]]);

@@ -1,10 +1,16 @@
 // Number fidelity (issue 18): which JSON number texts a double keeps, the cheap pre-check in front of every parse, and
 // what each entry does with a number it cannot keep (workflow input marks, reply typing, step and automation issues).
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { typeResponse } from '../../activities/response';
+import { readJsonObject } from '../../src/cli/files';
+import { parsePair } from '../../src/cli/flags';
 import {
   checkStep,
   exactReplyNumbers,
+  FlagError,
   holdsInexactNumber,
   inexactNumbersIn,
   isExactNumber,
@@ -183,5 +189,26 @@ describe('replies: exactReplyNumbers through typeResponse', () => {
     const text = '{"id":"t1","total":12.5,"sha":"3e5f","n":1e3}';
     expect(exactReplyNumbers(text, JSON.parse(text), undefined)).toEqual({ ok: true, value: JSON.parse(text) });
     expect(reply(text, { total: 'number', n: 'number' })).toEqual({ ok: true, body: { total: 12.5, n: 1000 } });
+  });
+});
+
+describe('the command line refuses, by name, a number it cannot pass on exactly', () => {
+  test('--field orderId:=<int64> (and --header, --query) is a FlagError saying to write it as a string', () => {
+    expect(() => parsePair('--field', `orderId:=${ORDER_ID}`)).toThrow(
+      new FlagError(
+        '--field orderId: is a number a double cannot hold exactly (beyond 2^53, more significant digits than a double keeps, or out of its range), so it would arrive changed; write it as a string (orderId=…)',
+      ),
+    );
+    expect(parsePair('--field', 'total:=12.50')).toEqual(['total', 12.5]);
+  });
+
+  test('a trigger, event or automation file with an int64 names the file and the field', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'hookstep-numbers-')), 'trigger.json');
+    writeFileSync(file, `{"order": {"lines": [{"id": ${ORDER_ID}}]}}`);
+    expect(() => readJsonObject(file)).toThrow(
+      expect.objectContaining({
+        message: expect.stringMatching(/^\S+trigger\.json: order\.lines\[0\]\.id is a number .* write it as a string$/),
+      }) as Error,
+    );
   });
 });
