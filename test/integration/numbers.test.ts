@@ -7,7 +7,10 @@ import { unique, useEventStack } from '../helpers/events';
 import { expectFailure } from '../helpers/failures';
 import type { Receiver } from '../helpers/receiver';
 import { registryDatabases } from '../helpers/registry';
+import { temporalCli } from '../helpers/codec';
 import { useHarness } from '../helpers/temporal';
+import { SECRET, expectNoRun, post, serveNode, signedDelivery, webhookId } from '../helpers/webhooks';
+import { createReceiver, workflowIdFor } from '../../src/receiver';
 
 const ORDER_ID = '7615917337495251231';
 const PRICE = '1432.0531571421431500';
@@ -55,6 +58,49 @@ describe('workflow input started by name with raw JSON', () => {
     expect(r.requests.map((q) => q.body)).toEqual([`{"orderId":"${ORDER_ID}","price":"${PRICE}"}`]);
   });
 
+  test('temporalio/ui#2670: an int64 in input started with the temporal CLI fails InvalidStep, never rounded', async () => {
+    const r = await harness.receiver(replying('{}'));
+    const workflowId = unique('cli-start');
+    const input = `{"url": "${r.url}/h", "body": {"foo": 3544790567247868102}}`;
+    await temporalCli([
+      'workflow',
+      'start',
+      '--type',
+      'sendWebhook',
+      '--task-queue',
+      taskQueue,
+      '--workflow-id',
+      workflowId,
+      '--input',
+      input,
+    ]);
+    const { failure } = await expectFailure(harness.client().workflow.getHandle(workflowId).result());
+    expect(failure.type).toBe(FailureType.InvalidStep);
+    expect(failure.message).toMatch(/step\.body\.foo: is a number a double cannot hold exactly/);
+    expect(r.requests).toHaveLength(0);
+  });
+
+  test('n8n#26925: an int64 posted to a hookstep receiver is refused with 400 naming body.p_id; no run starts', async () => {
+    const receiver = await serveNode(
+      createReceiver({ client: harness.client(), secrets: SECRET, workflowType: 'fulfilOrder', taskQueue }),
+    );
+    try {
+      const delivery = signedDelivery(`{"p_id": ${ORDER_ID}}`, webhookId());
+      const answer = await post(receiver.url, delivery);
+      expect(answer).toMatchObject({
+        status: 400,
+        json: {
+          code: 'BODY_INEXACT_NUMBER',
+          issues: [expect.stringMatching(/^body\.p_id: is a number a double cannot/)],
+        },
+      });
+      expect(JSON.stringify(answer.json)).not.toContain(ORDER_ID);
+      await expectNoRun(harness.client(), workflowIdFor('fulfilOrder-', delivery.headers['webhook-id']));
+    } finally {
+      await receiver.close();
+    }
+  });
+
   test("automation: an int64 in the trigger fails InvalidAutomation naming the trigger's field; nothing is sent", async () => {
     const r = await harness.receiver(replying('{}'));
     const step = { id: 's', type: 'sendWebhook', with: { url: `${r.url}/h`, body: { id: '{{trigger.order.id}}' } } };
@@ -89,7 +135,7 @@ describe('replies', () => {
     expect(r.requests).toHaveLength(1);
   });
 
-  test('a field declared string receives the number exactly as the receiver wrote it', async () => {
+  test('postman-app-support#3368: a 64-bit id in a reply arrives intact in a field declared string', async () => {
     const r = await harness.receiver(replying(`{"ticketId": ${ORDER_ID}, "amount": 1.50}`));
     const result = await sendWebhook(
       harness.client(),
@@ -135,5 +181,20 @@ describe.each(registryDatabases())('POST /v1/events on $name', (database) => {
     expect(JSON.stringify(problem)).not.toContain(ORDER_ID);
     expect(await stack.registry().events.get(id)).toBeUndefined();
     expect(r.requests).toHaveLength(0);
+  });
+
+  test('supabase#16147: a bigint row id in the data is 400 naming body/data/record/id, not delivered rounded', async () => {
+    // A database webhook's record with a bigint primary key. (As entity.id the same number was refused on main
+    // already: the schema's int() takes safe integers only.)
+    const type = unique('order.created');
+    const id = unique('evt');
+    const entity = '{"id": "r1", "type": "row"}';
+    const res = await publish(
+      `{"id": "${id}", "type": "${type}", "entity": ${entity}, "data": {"record": {"id": 9123456789654321}}}`,
+    );
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { errors: { field: string }[] };
+    expect(problem.errors.map((e) => e.field)).toEqual(['body/data/record/id']);
+    expect(await stack.registry().events.get(id)).toBeUndefined();
   });
 });

@@ -193,7 +193,7 @@ describe('replies: exactReplyNumbers through typeResponse', () => {
 });
 
 describe('the command line refuses, by name, a number it cannot pass on exactly', () => {
-  test('--field orderId:=<int64> (and --header, --query) is a FlagError saying to write it as a string', () => {
+  test('n8n#26925, sending side: --field orderId:=<int64> (and --header, --query) is a FlagError, never rounded', () => {
     expect(() => parsePair('--field', `orderId:=${ORDER_ID}`)).toThrow(
       new FlagError(
         '--field orderId: is a number a double cannot hold exactly (beyond 2^53, more significant digits than a double keeps, or out of its range), so it would arrive changed; write it as a string (orderId=…)',
