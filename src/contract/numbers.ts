@@ -125,7 +125,7 @@ export function inexactNumberPaths(value: unknown): JsonPath[] {
   return found;
 }
 
-/** The paths of valid JSON `text`'s inexact numbers; [] (after one regex test, for ordinary text) when it has none. */
+/** The paths of valid JSON `text`'s inexact numbers; [] (after the pre-check only, for ordinary text) when it has none. */
 export function inexactNumbersIn(text: string): JsonPath[] {
   return holdsInexactNumber(text) ? inexactNumberPaths(parseNumbersAsText(text)) : [];
 }
@@ -171,7 +171,7 @@ export type ExactReply = { ok: true; value: unknown } | { ok: false; reason: str
  * `response.fields` (issue 18): a field declared "string" whose value is a JSON number receives that number's exact
  * text ("7615917337495251231", "1.50"); a number a double would change, anywhere else the result keeps it (a declared
  * number, object or array field, or the whole reply when no fields are declared), fails with a reason naming it.
- * Ordinary replies cost one regex test.
+ * Ordinary replies cost the pre-check only.
  */
 export function exactReplyNumbers(
   text: string,
@@ -192,7 +192,11 @@ export function exactReplyNumbers(
     return { ok: false, reason: `${describe(paths)}; ${fix}` };
   }
   const value = { ...reply };
-  for (const [name] of asText) value[name] = (own(exact, name) as LosslessNumber).value;
+  for (const [name] of asText) {
+    // defineProperty: a field named "__proto__" stays a field, as JSON.parse made it.
+    const written = (own(exact, name) as LosslessNumber).value;
+    Object.defineProperty(value, name, { value: written, writable: true, enumerable: true, configurable: true });
+  }
   const problems = declared
     .filter(([name, type]) => !type.startsWith('string') && Object.hasOwn(exact, name))
     .flatMap(([name]) => inexactNumberPaths(exact[name]).map((p) => [name, ...p]))
