@@ -107,22 +107,39 @@ export type JsonPath = (string | number)[];
 
 /**
  * Where `value` (from parseNumbersAsText, or holding inexact-number marks) has a number a double changes, each as a
- * path of keys and indexes; the walk is iterative, so no depth overflows it.
+ * path of keys and indexes. The walk is iterative, so no depth overflows it, and builds a path only for what it finds
+ * (it runs on every step and automation input).
  */
 export function inexactNumberPaths(value: unknown): JsonPath[] {
   const found: JsonPath[] = [];
-  const stack: [unknown, JsonPath][] = [[value, []]];
+  const stack: WalkNode[] = [{ value }];
   while (stack.length > 0) {
-    const [v, path] = stack.pop()!;
-    if (isInexactNumberMark(v) || (isLosslessNumber(v) && !isExactNumber(v.value))) {
-      found.push(path);
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], [...path, i]]);
-    } else if (typeof v === 'object' && v !== null && !isLosslessNumber(v)) {
-      for (const key of Object.keys(v).reverse()) stack.push([(v as Record<string, unknown>)[key], [...path, key]]);
+    const node = stack.pop()!;
+    const v = node.value;
+    if (typeof v !== 'object' || v === null) continue;
+    if (isInexactNumberMark(v) || (isLosslessNumber(v) && !isExactNumber(v.value))) found.push(pathOf(node));
+    else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], parent: node, key: i });
+    } else if (!isLosslessNumber(v)) {
+      const keys = Object.keys(v);
+      for (let i = keys.length - 1; i >= 0; i--) {
+        stack.push({ value: (v as Record<string, unknown>)[keys[i]], parent: node, key: keys[i] });
+      }
     }
   }
   return found;
+}
+
+interface WalkNode {
+  value: unknown;
+  parent?: WalkNode;
+  key?: string | number;
+}
+
+function pathOf(node: WalkNode): JsonPath {
+  const path: JsonPath = [];
+  for (let n: WalkNode | undefined = node; n?.key !== undefined; n = n.parent) path.unshift(n.key);
+  return path;
 }
 
 /** The paths of valid JSON `text`'s inexact numbers; [] (after the pre-check only, for ordinary text) when it has none. */
