@@ -202,6 +202,13 @@ describe('the command line refuses, by name, a number it cannot pass on exactly'
     expect(parsePair('--field', 'total:=12.50')).toEqual(['total', 12.5]);
   });
 
+  test('postman-app-support#13325: --field rate:=1432.0531571421431500 is refused, not sent as 1432.0531571421432', () => {
+    expect(() => parsePair('--field', `rate:=${PRICE}`)).toThrow(
+      /^--field rate: is a number a double cannot hold exactly/,
+    );
+    expect(parsePair('--field', `rate=${PRICE}`)).toEqual(['rate', PRICE]);
+  });
+
   test('a trigger, event or automation file with an int64 names the file and the field', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'hookstep-numbers-')), 'trigger.json');
     writeFileSync(file, `{"order": {"lines": [{"id": ${ORDER_ID}}]}}`);
