@@ -1,7 +1,8 @@
 // Reading a receiver's reply: capped, decoded as its headers describe it, and typed by the step's declared
-// `response.fields`. A 2xx is never read as something it is not: what does not fit `body` is kept in `reply`, and a
-// declaration the reply cannot satisfy fails with the true reason.
-import type { FieldType, ReplyNote } from '../src/contract';
+// `response.fields`. A 2xx is never read as something it is not: what does not fit `body` is kept in `reply`, a
+// number a double would change is never rounded (src/contract/numbers.ts), and a declaration the reply cannot
+// satisfy fails with the true reason.
+import { exactReplyNumbers, type FieldType, type ReplyNote } from '../src/contract';
 import { decodeBody, decodeText, undoCodings, type BodyHeaders } from './decode';
 
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -120,6 +121,13 @@ export function typeResponse(
 ): { ok: true; body: Record<string, unknown>; reply?: ReplyNote } | { ok: false; reason: string } {
   const { incomplete } = context;
   const parsed = parseReply(text);
+  if (parsed.kind === 'json') {
+    // Numbers as the receiver wrote them: a declared "string" receives a number's exact text; one a double would
+    // change fails rather than arriving rounded.
+    const exact = exactReplyNumbers(text, parsed.value, fields);
+    if (!exact.ok) return exact;
+    parsed.value = exact.value;
+  }
   const source =
     parsed.kind === 'empty' ? {} : parsed.kind === 'json' && isRecord(parsed.value) ? parsed.value : undefined;
 

@@ -2,6 +2,8 @@
 // that is wrong with what is wrong with it. No value from the request is ever echoed: it may be a secret.
 import type { FastifyError, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { INEXACT_NUMBER_REASON, MAX_ISSUES } from '../contract';
+import { InexactNumbersError, bodyPointer } from './json';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -51,6 +53,13 @@ export function problemOf(err: FastifyError): Problem {
     }
     const list = [...errors].map(([field, message]) => ({ field, message }));
     return problem(400, `the ${where} does not match the schema`, list);
+  }
+  if (err instanceof InexactNumbersError) {
+    const errors = err.paths.slice(0, MAX_ISSUES).map((path) => ({
+      field: bodyPointer(path),
+      message: `${INEXACT_NUMBER_REASON}; send it as a string`,
+    }));
+    return problem(400, 'the body holds numbers that cannot be carried exactly', errors);
   }
   const status = err.statusCode ?? 500;
   if (status === 413) return problem(413, 'the body is too large');

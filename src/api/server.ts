@@ -8,6 +8,7 @@ import type { Registry } from '../../activities/registry';
 import { VERSION } from '../contract';
 import { requireApiKey } from './auth';
 import { eventRoutes } from './events';
+import { refuseInexactNumbers } from './json';
 import { problemOf, sendProblem } from './problems';
 import { webhookRoutes } from './webhooks';
 
@@ -25,6 +26,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   const app = Fastify({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: options.logger ?? false });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
+  refuseInexactNumbers(app);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

@@ -1,6 +1,6 @@
 // Turns `hookstep send` flags into a step. Flags are parsed with zod here; the step itself by StepSchema after.
 import { z } from 'zod';
-import { FieldTypeSchema, FlagError, type StepInput } from '../contract';
+import { FieldTypeSchema, FlagError, INEXACT_NUMBER_REASON, inexactNumbersIn, type StepInput } from '../contract';
 import { parseFlags } from './shared';
 
 const PairSchema = z.string().regex(/^[^=]+=/, { error: 'must be key=value' });
@@ -18,6 +18,9 @@ export function parsePair(flag: string, text: string): [string, string | number 
       throw new FlagError(
         `${flag} ${typed[1]}: the value after := must be JSON (a number, true, false, null or "text")`,
       );
+    }
+    if (inexactNumbersIn(typed[2]).length > 0) {
+      throw new FlagError(`${flag} ${typed[1]}: ${INEXACT_NUMBER_REASON}; write it as a string (${typed[1]}=…)`);
     }
     const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]).safeParse(value);
     if (!scalar.success) throw new FlagError(`${flag} ${typed[1]}: must be a string, number, boolean or null`);

@@ -11,6 +11,7 @@ export * from './headers';
 export * from './inspect';
 export * from './limits';
 export * from './messages';
+export * from './numbers';
 export * from './plan';
 export * from './render';
 export * from './retry';

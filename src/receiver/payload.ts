@@ -1,6 +1,7 @@
-// The verified body as the user's workflow receives it: UTF-8 JSON, then the user's `parse`. Problems name what is
-// wrong (a zod issue's field) and never echo the body: JSON.parse's own messages quote it, so they are not passed on.
-import { capIssues, formatPath } from '../contract';
+// The verified body as the user's workflow receives it: UTF-8 JSON with every number as sent (or refused), then the
+// user's `parse`. Problems name what is wrong (a zod issue's field) and never echo the body: JSON.parse's own messages
+// quote it, so they are not passed on.
+import { INEXACT_NUMBER_REASON, capIssues, formatPath, inexactNumbersIn } from '../contract';
 import type { Problem } from './responses';
 
 export type Parsed = { ok: true; payload: unknown } | { ok: false; problem: Problem };
@@ -9,10 +10,19 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export function parsePayload(bytes: Uint8Array, parse?: (payload: unknown) => unknown): Parsed {
   let payload: unknown;
+  let text: string;
   try {
-    payload = JSON.parse(utf8.decode(bytes));
+    text = utf8.decode(bytes);
+    payload = JSON.parse(text);
   } catch {
     return notValid('BODY_NOT_JSON', 'the body is not valid JSON in UTF-8');
+  }
+  // A number a double would change is refused, never handed on rounded (issue 18): the sender sees why.
+  const inexact = inexactNumbersIn(text);
+  if (inexact.length > 0) {
+    const issues = capIssues(inexact.map((path) => `${formatPath(['body', ...path])}: ${INEXACT_NUMBER_REASON}`));
+    const detail = 'the body holds numbers this receiver would pass on changed; the sender must send them as strings';
+    return { ok: false, problem: { title: 'Bad Request', code: 'BODY_INEXACT_NUMBER', detail, issues } };
   }
   if (!parse) return { ok: true, payload };
   try {

@@ -4,6 +4,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 
 /** Every workflow type the worker registers (workflows/index.ts). */
 export const WORKFLOWS_PATH = require.resolve('../../workflows');
+/** The payload converter every hookstep worker and its bundle use (payloadConverter.ts). */
+export const PAYLOAD_CONVERTER_PATH = require.resolve('./payloadConverter');
 
 type BundleLogger = NonNullable<Parameters<typeof bundleWorkflowCode>[0]['logger']>;
 
@@ -20,5 +22,5 @@ export const QUIET_LOGGER: BundleLogger = {
 
 /** The workflow bundle for tests, the bench and deployments that bundle ahead of start-up. */
 export function bundleWorkflows(logger?: BundleLogger) {
-  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, logger });
+  return bundleWorkflowCode({ workflowsPath: WORKFLOWS_PATH, payloadConverterPath: PAYLOAD_CONVERTER_PATH, logger });
 }

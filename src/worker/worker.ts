@@ -6,7 +6,7 @@ import { createActivities, jsonLineLog, type AttemptLog, type RegistrySource } f
 import { DestinationPolicy, type Cidr } from '../../activities/destination';
 import { createAgent } from '../../activities/http';
 import { DEFAULT_MAX_CONCURRENT_DELIVERIES, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../contract';
-import { WORKFLOWS_PATH } from './bundle';
+import { PAYLOAD_CONVERTER_PATH, WORKFLOWS_PATH } from './bundle';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -22,7 +22,7 @@ export interface CreateWorkerOptions {
   dataConverter?: DataConverter;
   /** Each delivery attempt's log record; default one JSON line on stdout, `false` for none. */
   attemptLog?: AttemptLog | false;
-  /** A bundle from bundleWorkflowCode, to skip bundling at start-up. */
+  /** A bundle from bundleWorkflows (it holds hookstep's payload converter), to skip bundling at start-up. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Passed through to Worker.create, after hookstep's own settings. */
   workerOptions?: Partial<WorkerOptions>;
@@ -52,7 +52,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
       registry: options.registry,
       attemptLog: options.attemptLog === false ? undefined : (options.attemptLog ?? jsonLineLog),
     }),
-    dataConverter: options.dataConverter,
+    // Always hookstep's payload converter: input numbers a double would change are refused, never rounded.
+    dataConverter: { ...options.dataConverter, payloadConverterPath: PAYLOAD_CONVERTER_PATH },
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     // A delivery's first attempt is a local activity and the rest regular ones: both kinds share the bound. A run's
     // workflow task stays open (and holds its slot) while its local attempt waits on the receiver, so the workflow-task

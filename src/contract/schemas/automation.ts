@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { MAX_STEPS, MAX_URL_LENGTH } from '../defaults';
 import { TemplateSyntaxError } from '../errors';
 import { AUTOMATION_LIMITS, capIssues, formatPath, shapeProblems } from '../limits';
+import { inexactNumberIssues } from '../numbers';
 import { own, templatesIn } from '../templates';
 import { DurationSchema } from './duration';
 import { formatIssues } from './issues';
@@ -84,6 +85,8 @@ export type Validation = { ok: true; automation: Automation } | { ok: false; iss
 
 /** The whole automation, checked before anything runs. Issues name the step index, the field and the template. */
 export function validateAutomation(input: unknown): Validation {
+  const inexact = inexactNumberIssues(input, '');
+  if (inexact.length > 0) return { ok: false, issues: capIssues(inexact) };
   const shape = shapeProblems(input, AUTOMATION_LIMITS, '');
   if (shape.length > 0) return { ok: false, issues: capIssues(shape) };
   const parsed = AutomationSchema.safeParse(input);

@@ -14,6 +14,7 @@ import { SIGNING_SECRET_MESSAGE, SIGNING_SECRET_PATTERN } from '../signing';
 import { STEP_LIMITS, capIssues, shapeProblems, utf8Length } from '../limits';
 import { DurationSchema, durationAtMost } from './duration';
 import { formatIssues } from './issues';
+import { inexactNumberIssues } from '../numbers';
 
 export const ScalarSchema = z.union([z.string(), z.number(), z.boolean()], {
   error: 'must be a string, number or boolean',
@@ -188,8 +189,13 @@ type FieldValue<T> = T extends `string${string}`
 
 export type StepCheck = { ok: true; step: Step } | { ok: false; issues: string[] };
 
-/** The whole check of a step from any source: its shape within STEP_LIMITS, then StepSchema; issues are capped. */
+/**
+ * The whole check of a step from any source: no number its JSON could not carry exactly (marked when its payload was
+ * decoded), its shape within STEP_LIMITS, then StepSchema; issues are capped.
+ */
 export function checkStep(input: unknown, label = 'step'): StepCheck {
+  const inexact = inexactNumberIssues(input, label);
+  if (inexact.length > 0) return { ok: false, issues: capIssues(inexact) };
   const shape = shapeProblems(input, STEP_LIMITS, label);
   if (shape.length > 0) return { ok: false, issues: capIssues(shape) };
   const parsed = StepSchema.safeParse(input);
