@@ -2,7 +2,13 @@
 // The registry on each real database it supports (PGlite embedded, PostgreSQL): the same SQL, the same tests.
 import { migrate } from '../../activities/registry/migrations';
 import { newApiKey, newSigningSecret, type Registry } from '../../activities/registry';
-import { DEFAULT_TENANT, OPERATOR_SCOPE, WebhookFieldsSchema, type HookstepEvent } from '../../src/contract';
+import {
+  DEFAULT_TENANT,
+  OPERATOR_SCOPE,
+  WebhookFieldsSchema,
+  tenantScope,
+  type HookstepEvent,
+} from '../../src/contract';
 import { registryDatabases } from '../helpers/registry';
 
 const fields = (overrides: Record<string, unknown> = {}) =>
@@ -104,11 +110,37 @@ describe.each(registryDatabases())('the registry on $name', (database) => {
     expect(await registry.events.get(T, id)).toEqual(event(id));
   });
 
+  test("a tenant's scope finds none of another tenant's webhooks: not to read, list, change, delete or rotate", async () => {
+    const theirs = await registry.webhooks.create('store-a', fields(), 'whsec_YQ==');
+    const b = tenantScope('store-b');
+    expect(await registry.webhooks.get(b, theirs.id)).toBeUndefined();
+    expect((await registry.webhooks.list(b, { limit: 1000 })).map((w) => w.id)).not.toContain(theirs.id);
+    expect(await registry.webhooks.update(b, theirs.id, { url: 'https://b.example/steal' })).toBeUndefined();
+    expect(await registry.webhooks.delete(b, theirs.id)).toBe(false);
+    expect(await registry.webhooks.rotateSecret(b, theirs.id, 'whsec_Yg==')).toBeUndefined();
+    expect(await registry.webhooks.signingSecrets(b, theirs.id)).toEqual([]);
+    expect(await registry.webhooks.get(tenantScope('store-a'), theirs.id)).toEqual(theirs);
+    expect(await registry.webhooks.signingSecrets(all, theirs.id)).toEqual(['whsec_YQ==']);
+  });
+
+  test("event ids are a tenant's own: two tenants' events of one id are two events", async () => {
+    const id = `evt-${Math.random().toString(36).slice(2)}`;
+    expect(await registry.events.insert(event(id, 'store-a'))).toEqual({ fanOutStarted: false });
+    await registry.events.markFanOutStarted('store-a', id);
+    expect(await registry.events.insert({ ...event(id, 'store-b'), data: { b: 1 } })).toEqual({ fanOutStarted: false });
+    expect(await registry.events.get('store-a', id)).toEqual(event(id, 'store-a'));
+    expect(await registry.events.get('store-b', id)).toEqual({ ...event(id, 'store-b'), data: { b: 1 } });
+    expect(await registry.events.get('store-c', id)).toBeUndefined();
+  });
+
   test('API keys are accepted by their hash only', async () => {
     const key = newApiKey();
     await registry.apiKeys.add(key, 'test');
     expect(await registry.apiKeys.scopeOf(key)).toEqual(OPERATOR_SCOPE);
     expect(await registry.apiKeys.scopeOf(`${key}x`)).toBeUndefined();
+    const tenantKey = newApiKey();
+    await registry.apiKeys.add(tenantKey, 'tenant store-a', 'store-a');
+    expect(await registry.apiKeys.scopeOf(tenantKey)).toEqual(tenantScope('store-a'));
     const stored = await registry.db.query<{ hash: string }>('select hash from api_keys');
     expect(JSON.stringify(stored)).not.toContain(key);
   });
