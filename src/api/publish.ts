@@ -4,7 +4,13 @@
 // exists already, means a duplicate.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Registry } from '../../activities/registry';
-import { fanOutStartOptions, type EventInput, type HookstepEvent, type PublishedEvent } from '../contract';
+import {
+  DEFAULT_TENANT,
+  fanOutStartOptions,
+  type EventInput,
+  type HookstepEvent,
+  type PublishedEvent,
+} from '../contract';
 
 /** Event ids are a tenant's own: two stores' `ord-1` are two fan-outs. A tenant has no "/", so the ID reads back. */
 export function fanOutWorkflowId(tenant: string, eventId: string): string {
@@ -12,14 +18,18 @@ export function fanOutWorkflowId(tenant: string, eventId: string): string {
 }
 
 /**
- * Publishes an event for `input.tenant`, which the caller has decided (the API from the key's scope; a TypeScript
- * caller with a registry at hand acts as an operator).
+ * Publishes an event for `input.tenant`, which the caller has decided: the API from the key's scope; a TypeScript
+ * caller with a registry at hand acts as an operator, and an event naming no tenant is DEFAULT_TENANT's.
  */
 export async function publishEvent(
   deps: { registry: Registry; client: Client; taskQueue: string },
-  input: EventInput & { data: Record<string, unknown>; tenant: string },
+  input: EventInput & { data: Record<string, unknown> },
 ): Promise<PublishedEvent> {
-  const event: HookstepEvent = { ...input, occurredAt: input.occurredAt ?? new Date().toISOString() };
+  const event: HookstepEvent = {
+    ...input,
+    tenant: input.tenant ?? DEFAULT_TENANT,
+    occurredAt: input.occurredAt ?? new Date().toISOString(),
+  };
   const { tenant } = event;
   const { fanOutStarted } = await deps.registry.events.insert(event);
   const workflowId = fanOutWorkflowId(tenant, event.id);
