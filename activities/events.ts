@@ -1,10 +1,20 @@
 // The event fan-out's activities: the subscribers of an event type, a page at a time, and one delivery attempt of an
 // event to a webhook. The webhook, its secrets and the event are read from the registry at each attempt, so a
 // webhook deactivated (or deleted) before its delayed delivery fires is not sent, and no secret enters a history.
+// Both act for the event's tenant only: a webhook of another tenant is neither a subscriber nor deliverable.
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
 import type { Dispatcher } from 'undici';
-import { DELAY_UNITS, FailureType, resolveRetry, toMs, type ResolvedRetry, type Webhook } from '../src/contract';
+import {
+  DEFAULT_TENANT,
+  DELAY_UNITS,
+  FailureType,
+  resolveRetry,
+  tenantScope,
+  toMs,
+  type ResolvedRetry,
+  type Webhook,
+} from '../src/contract';
 import { NotXmlError, buildEventRequest, type EventRequestInput } from './eventRequest';
 import { withHeartbeats } from './heartbeat';
 import { observeAttempt, type AttemptLog } from './inspect';
@@ -30,6 +40,8 @@ export interface SubscriberPage {
 export interface EventDeliveryCall {
   webhookId: string;
   eventId: string;
+  /** The event's tenant; absent in runs started before tenants existed, whose events are all DEFAULT_TENANT's. */
+  tenant?: string;
   /** Attempts made before this activity's own first: 1 when the first ran as a local activity. */
   attemptsBefore?: number;
 }
@@ -47,8 +59,14 @@ export function createEventActivities(
 ) {
   const repos = lazyRegistry(source);
   return {
-    async listSubscribers(query: { type: string; after?: string; limit: number }): Promise<SubscriberPage> {
-      const page = await (await repos()).webhooks.subscribers(query.type, query.after, query.limit);
+    async listSubscribers(query: {
+      tenant?: string;
+      type: string;
+      after?: string;
+      limit: number;
+    }): Promise<SubscriberPage> {
+      const tenant = query.tenant ?? DEFAULT_TENANT;
+      const page = await (await repos()).webhooks.subscribers(tenant, query.type, query.after, query.limit);
       return {
         subscribers: page.map(subscriberOf),
         next: page.length === query.limit ? page.at(-1)!.id : undefined,
@@ -59,10 +77,12 @@ export function createEventActivities(
       const ctx = Context.current();
       const attempt = ctx.info.attempt + (call.attemptsBefore ?? 0);
       const { webhooks, events } = await repos();
+      const tenant = call.tenant ?? DEFAULT_TENANT;
+      const scope = tenantScope(tenant);
       const [webhook, secrets, event] = await Promise.all([
-        webhooks.get(call.webhookId),
-        webhooks.signingSecrets(call.webhookId),
-        events.get(call.eventId),
+        webhooks.get(scope, call.webhookId),
+        webhooks.signingSecrets(scope, call.webhookId),
+        events.get(tenant, call.eventId),
       ]);
       if (!webhook || !webhook.active) return { skipped: webhook ? 'inactive' : 'deleted', attempt };
       if (!event) throw notSendable(`event ${call.eventId} is not in the registry`);
@@ -108,7 +128,10 @@ function requestOrFail(input: EventRequestInput) {
   }
 }
 
-/** webhook-id: one per webhook and event, the same on every attempt, so a receiver drops a redelivery. */
+/**
+ * webhook-id: one per webhook and event, the same on every attempt, so a receiver drops a redelivery. A webhook has one
+ * tenant, so the pair is unique across tenants too.
+ */
 export function messageIdOf(call: Pick<EventDeliveryCall, 'webhookId' | 'eventId'>): string {
   return `${call.webhookId}/${call.eventId}`;
 }

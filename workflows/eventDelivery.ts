@@ -10,10 +10,18 @@ import { withOutcome } from './inspect';
 export interface EventDeliveryInput extends Subscriber {
   eventId: string;
   type: string;
+  /** The event's tenant; absent in runs started before tenants existed (then DEFAULT_TENANT's). */
+  tenant?: string;
 }
 
 export async function eventDelivery(input: EventDeliveryInput): Promise<EventDeliveryResult> {
-  const facts = { url: input.url, method: 'POST', eventType: input.type, webhookId: input.webhookId };
+  const facts = {
+    url: input.url,
+    method: 'POST',
+    eventType: input.type,
+    webhookId: input.webhookId,
+    tenant: input.tenant,
+  };
   return withOutcome(
     () => deliver(input, deliveryStartOptions(facts).staticSummary),
     (result) => ({ ...('status' in result ? { status: result.status } : {}), attempts: result.attempt }),
@@ -23,7 +31,7 @@ export async function eventDelivery(input: EventDeliveryInput): Promise<EventDel
 
 async function deliver(input: EventDeliveryInput, summary: string): Promise<EventDeliveryResult> {
   if (input.delayMs > 0) await sleep(input.delayMs, { summary: `delay before ${summary}` });
-  const call = { webhookId: input.webhookId, eventId: input.eventId };
+  const call = { webhookId: input.webhookId, eventId: input.eventId, tenant: input.tenant };
   const plan = { timeoutMs: input.timeoutMs, summary, retry: () => input.retry };
   return asRunFailure(deliverWithRetries('deliverEvent', call, plan));
 }

@@ -1,7 +1,8 @@
-// One published event fanned out: a delivery run per active webhook of its type, each with the ID
+// One published event fanned out: a delivery run per active webhook of its tenant and type, each with the ID
 // `<webhook id>/<event id>`, so no webhook receives one event twice, across a worker crash (the starts are commands
-// in this history, replayed, never re-issued) or a re-publish (the fan-out's own ID is the event's). Deliveries are
-// abandoned on completion: the fan-out ends once every one has started, while they wait their delays and retries.
+// in this history, replayed, never re-issued) or a re-publish (the fan-out's own ID is the tenant's and the event's).
+// A webhook has one tenant, so two tenants' events of one id never share a delivery ID. Deliveries are abandoned on
+// completion: the fan-out ends once every one has started, while they wait their delays and retries.
 import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
@@ -17,6 +18,8 @@ import type { eventDelivery } from './eventDelivery';
 export interface EventFanOutInput {
   eventId: string;
   type: string;
+  /** The event's tenant; absent in fan-outs started before tenants existed (then DEFAULT_TENANT's). */
+  tenant?: string;
   /** Where a continued fan-out resumes: the last webhook id the previous run started. */
   after?: string;
   /** Deliveries started by earlier runs of this fan-out. */
@@ -44,7 +47,7 @@ export async function eventFanOut(input: EventFanOutInput): Promise<EventFanOutR
   let started = 0;
   let existing = 0;
   for (;;) {
-    const page = await listSubscribers({ type: input.type, after, limit: PAGE });
+    const page = await listSubscribers({ tenant: input.tenant, type: input.type, after, limit: PAGE });
     const outcomes = await Promise.all(page.subscribers.map((s) => startDelivery(input, s)));
     started += outcomes.filter((o) => o === 'started').length;
     existing += outcomes.filter((o) => o === 'existing').length;
@@ -60,7 +63,7 @@ async function startDelivery(input: EventFanOutInput, subscriber: Subscriber): P
   try {
     await startChild<typeof eventDelivery>('eventDelivery', {
       workflowId: `${subscriber.webhookId}/${input.eventId}`,
-      args: [{ ...subscriber, eventId: input.eventId, type: input.type }],
+      args: [{ ...subscriber, eventId: input.eventId, type: input.type, tenant: input.tenant }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
       workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       ...deliveryStartOptions({
@@ -68,6 +71,7 @@ async function startDelivery(input: EventFanOutInput, subscriber: Subscriber): P
         method: 'POST',
         eventType: input.type,
         webhookId: subscriber.webhookId,
+        tenant: input.tenant,
       }),
     });
     return 'started';

@@ -1,6 +1,7 @@
 // API keys, stored as their SHA-256: a key is 32 random bytes, so a fast hash suffices, and a leaked table gives
-// no key. A key is shown once, when it is made.
+// no key. A key is shown once, when it is made. A key is an operator's (tenant null: every tenant) or one tenant's.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { OPERATOR_SCOPE, tenantScope, type TenantScope } from '../../src/contract';
 import type { Db } from './db';
 
 export const API_KEY_PREFIX = 'hsk_';
@@ -16,17 +17,25 @@ export function hashApiKey(key: string): string {
 export class ApiKeyRepository {
   constructor(private readonly db: Db) {}
 
-  async add(key: string, label: string): Promise<void> {
-    await this.db.query('insert into api_keys (hash, label) values ($1, $2) on conflict (hash) do nothing', [
-      hashApiKey(key),
-      label,
-    ]);
+  /** Adds an operator key, or with `tenant` that tenant's key. Adding a key again keeps what it was. */
+  async add(key: string, label: string, tenant?: string): Promise<void> {
+    await this.db.query(
+      'insert into api_keys (hash, label, tenant) values ($1, $2, $3) on conflict (hash) do nothing',
+      [hashApiKey(key), label, tenant ?? null],
+    );
   }
 
-  /** Whether the key is one of ours; the lookup is by hash and the final comparison constant-time. */
-  async accepts(key: string): Promise<boolean> {
+  /**
+   * What the key may see and change: every tenant or its own; undefined when it is not one of ours. The lookup is by
+   * hash and the final comparison constant-time.
+   */
+  async scopeOf(key: string): Promise<TenantScope | undefined> {
     const hash = hashApiKey(key);
-    const [row] = await this.db.query<{ hash: string }>('select hash from api_keys where hash = $1', [hash]);
-    return row !== undefined && timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash));
+    const [row] = await this.db.query<{ hash: string; tenant: string | null }>(
+      'select hash, tenant from api_keys where hash = $1',
+      [hash],
+    );
+    if (row === undefined || !timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash))) return undefined;
+    return row.tenant === null ? OPERATOR_SCOPE : tenantScope(row.tenant);
   }
 }

@@ -1,8 +1,9 @@
 // The registry's schema, in versioned steps applied at start-up, each once, under an advisory lock so two processes
 // starting together on one PostgreSQL server do not race. Kept as code, not .sql files, so the build carries them.
+import { DEFAULT_TENANT } from '../../src/contract';
 import type { Db } from './db';
 
-interface Migration {
+export interface Migration {
   version: number;
   name: string;
   sql: string;
@@ -48,13 +49,31 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'signing secrets sealed at rest: the id of the payload key that sealed each (null: stored in clear)',
     sql: `alter table webhook_secrets add column key_id text`,
   },
+  {
+    version: 3,
+    name: 'tenants: of webhooks, events (ids unique per tenant) and API keys (null: an operator key)',
+    sql: `
+      alter table webhooks add column tenant text not null default '${DEFAULT_TENANT}';
+      alter table webhooks alter column tenant drop default;
+      drop index webhooks_by_event;
+      create index webhooks_by_tenant_event on webhooks (tenant, event, id) where active;
+      create index webhooks_by_tenant on webhooks (tenant, id);
+      alter table events add column tenant text not null default '${DEFAULT_TENANT}';
+      alter table events alter column tenant drop default;
+      alter table events drop constraint events_pkey;
+      alter table events add primary key (tenant, id);
+      alter table api_keys add column tenant text;`,
+  },
 ];
 
 /** An arbitrary constant naming hookstep's migration lock among the server's advisory locks. */
 const MIGRATION_LOCK = 7_283_914;
 
-/** Applies the migrations not applied yet; returns their versions. */
-export async function migrate(db: Db): Promise<number[]> {
+/**
+ * Applies the migrations not applied yet, in version order; returns their versions. `migrations` is for the test that
+ * builds a registry as an older release left it.
+ */
+export async function migrate(db: Db, migrations: readonly Migration[] = MIGRATIONS): Promise<number[]> {
   return db.transaction(async (tx) => {
     await tx.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
     await tx.query(
@@ -64,7 +83,8 @@ export async function migrate(db: Db): Promise<number[]> {
       (await tx.query<{ version: number }>('select version from hookstep_migrations')).map((r) => r.version),
     );
     const applied: number[] = [];
-    for (const m of MIGRATIONS.filter((m) => !done.has(m.version))) {
+    const pending = migrations.filter((m) => !done.has(m.version)).sort((a, b) => a.version - b.version);
+    for (const m of pending) {
       for (const statement of m.sql
         .split(';')
         .map((s) => s.trim())

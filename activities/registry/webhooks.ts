@@ -1,13 +1,22 @@
-// Webhooks and their signing secrets. A webhook's fields live in one jsonb column beside the two the fan-out selects
-// on (event, active), so a new field needs no migration. Secrets are read only to sign; no read returns them, and
-// they are stored sealed by the SecretBox (secretBox.ts) with the id of the key that sealed them.
+// Webhooks and their signing secrets. A webhook's fields live in one jsonb column beside the three the fan-out selects
+// on (tenant, event, active), so a new field needs no migration. Secrets are read only to sign; no read returns them,
+// and they are stored sealed by the SecretBox (secretBox.ts) with the id of the key that sealed them. Every read and
+// change takes the caller's tenant scope: a webhook of another tenant is not found, as a missing one.
 import { randomBytes } from 'node:crypto';
-import { SecretUnreadableError, type Webhook, type WebhookChanges, type WebhookFields } from '../../src/contract';
+import {
+  scopedTenant,
+  SecretUnreadableError,
+  type TenantScope,
+  type Webhook,
+  type WebhookChanges,
+  type WebhookFields,
+} from '../../src/contract';
 import type { Db, Queryable } from './db';
 import { missingKeyMessage, SecretBox, type StoredSecret } from './secretBox';
 
 interface Row {
   id: string;
+  tenant: string;
   event: string;
   active: boolean;
   config: Omit<WebhookFields, 'event' | 'active'>;
@@ -15,7 +24,10 @@ interface Row {
   updated_at: Date;
 }
 
-const COLUMNS = 'id, event, active, config, created_at, updated_at';
+const COLUMNS = 'id, tenant, event, active, config, created_at, updated_at';
+
+/** `tenant = $n` when the scope is one tenant's; true for an operator's. */
+const IN_SCOPE = (n: number) => `($${n}::text is null or tenant = $${n})`;
 
 /** Rotation keeps the previous secret signing beside the new one this long, as Standard Webhooks allows. */
 export const SECRET_GRACE_MS = 24 * 3_600_000;
@@ -42,62 +54,79 @@ export class WebhookRepository {
     );
   }
 
-  async create(fields: WebhookFields, secret: string): Promise<Webhook> {
+  /** A webhook of `tenant`, decided by the caller from its scope (tenantFor). */
+  async create(tenant: string, fields: WebhookFields, secret: string): Promise<Webhook> {
     const { event, active, ...config } = fields;
     const id = newWebhookId();
     return this.db.transaction(async (tx) => {
       const [row] = await tx.query<Row>(
-        `insert into webhooks (id, event, active, config) values ($1, $2, $3, $4::jsonb) returning ${COLUMNS}`,
-        [id, event, active, JSON.stringify(config)],
+        `insert into webhooks (id, tenant, event, active, config) values ($1, $2, $3, $4, $5::jsonb)
+         returning ${COLUMNS}`,
+        [id, tenant, event, active, JSON.stringify(config)],
       );
       await this.insertSecret(tx, id, secret);
       return toWebhook(row);
     });
   }
 
-  async get(id: string): Promise<Webhook | undefined> {
-    const [row] = await this.db.query<Row>(`select ${COLUMNS} from webhooks where id = $1`, [id]);
+  async get(scope: TenantScope, id: string): Promise<Webhook | undefined> {
+    const [row] = await this.db.query<Row>(`select ${COLUMNS} from webhooks where id = $1 and ${IN_SCOPE(2)}`, [
+      id,
+      scopedTenant(scope) ?? null,
+    ]);
     return row && toWebhook(row);
   }
 
   /** In id order, `limit` after the cursor; filtered by event type and active state when given. */
-  async list(filter: { event?: string; active?: boolean; after?: string; limit: number }): Promise<Webhook[]> {
+  async list(
+    scope: TenantScope,
+    filter: { event?: string; active?: boolean; after?: string; limit: number },
+  ): Promise<Webhook[]> {
     const rows = await this.db.query<Row>(
       `select ${COLUMNS} from webhooks
-       where ($1::text is null or event = $1) and ($2::boolean is null or active = $2) and ($3::text is null or id > $3)
-       order by id limit $4`,
-      [filter.event ?? null, filter.active ?? null, filter.after ?? null, filter.limit],
+       where ${IN_SCOPE(1)} and ($2::text is null or event = $2) and ($3::boolean is null or active = $3)
+         and ($4::text is null or id > $4)
+       order by id limit $5`,
+      [scopedTenant(scope) ?? null, filter.event ?? null, filter.active ?? null, filter.after ?? null, filter.limit],
     );
     return rows.map(toWebhook);
   }
 
-  /** The active webhooks for an event type: the fan-out's subscribers, a page at a time. */
-  subscribers(event: string, after: string | undefined, limit: number): Promise<Webhook[]> {
-    return this.list({ event, active: true, after, limit });
+  /** The active webhooks of one tenant for an event type: an event's fan-out, a page at a time. */
+  subscribers(tenant: string, event: string, after: string | undefined, limit: number): Promise<Webhook[]> {
+    return this.list({ tenant }, { event, active: true, after, limit });
   }
 
   /** Changes the fields given; a `null` removes an optional field (a delay, the success statuses). */
-  async update(id: string, changes: WebhookChanges): Promise<Webhook | undefined> {
+  async update(scope: TenantScope, id: string, changes: WebhookChanges): Promise<Webhook | undefined> {
     const { event, active, ...config } = changes;
     const removed = Object.keys(config).filter((k) => config[k as keyof typeof config] === null);
     const [row] = await this.db.query<Row>(
-      `update webhooks set event = coalesce($2, event), active = coalesce($3, active),
-         config = (config || $4::jsonb) - $5::text[], updated_at = now()
-       where id = $1 returning ${COLUMNS}`,
-      [id, event ?? null, active ?? null, JSON.stringify(config), removed],
+      `update webhooks set event = coalesce($3, event), active = coalesce($4, active),
+         config = (config || $5::jsonb) - $6::text[], updated_at = now()
+       where id = $1 and ${IN_SCOPE(2)} returning ${COLUMNS}`,
+      [id, scopedTenant(scope) ?? null, event ?? null, active ?? null, JSON.stringify(config), removed],
     );
     return row && toWebhook(row);
   }
 
-  async delete(id: string): Promise<boolean> {
-    return (await this.db.query('delete from webhooks where id = $1 returning id', [id])).length > 0;
+  async delete(scope: TenantScope, id: string): Promise<boolean> {
+    const deleted = await this.db.query(`delete from webhooks where id = $1 and ${IN_SCOPE(2)} returning id`, [
+      id,
+      scopedTenant(scope) ?? null,
+    ]);
+    return deleted.length > 0;
   }
 
   /** The new secret signs from now on; the current one keeps signing beside it for SECRET_GRACE_MS. */
-  async rotateSecret(id: string, secret: string, now = new Date()): Promise<Date | undefined> {
+  async rotateSecret(scope: TenantScope, id: string, secret: string, now = new Date()): Promise<Date | undefined> {
     const until = new Date(now.getTime() + SECRET_GRACE_MS);
     return this.db.transaction(async (tx) => {
-      if ((await tx.query('select id from webhooks where id = $1 for update', [id])).length === 0) return undefined;
+      const found = await tx.query(`select id from webhooks where id = $1 and ${IN_SCOPE(2)} for update`, [
+        id,
+        scopedTenant(scope) ?? null,
+      ]);
+      if (found.length === 0) return undefined;
       await tx.query('update webhook_secrets set expires_at = $2 where webhook_id = $1 and expires_at is null', [
         id,
         until,
@@ -108,11 +137,12 @@ export class WebhookRepository {
   }
 
   /** Every secret that signs now, newest first (by insertion: clocks of the app and the database may differ). */
-  async signingSecrets(id: string, now = new Date()): Promise<string[]> {
+  async signingSecrets(scope: TenantScope, id: string, now = new Date()): Promise<string[]> {
     const rows = await this.db.query<{ secret: string; key_id: string | null }>(
-      `select secret, key_id from webhook_secrets where webhook_id = $1 and (expires_at is null or expires_at > $2)
-       order by seq desc`,
-      [id, now],
+      `select s.secret, s.key_id from webhook_secrets s join webhooks w on w.id = s.webhook_id
+       where s.webhook_id = $1 and ($2::text is null or w.tenant = $2) and (s.expires_at is null or s.expires_at > $3)
+       order by s.seq desc`,
+      [id, scopedTenant(scope) ?? null, now],
     );
     return rows.map((r) => this.box.open({ secret: r.secret, keyId: r.key_id }, id));
   }
@@ -157,6 +187,7 @@ function toWebhook(row: Row): Webhook {
   return {
     ...row.config,
     id: row.id,
+    tenant: row.tenant,
     event: row.event,
     active: row.active,
     createdAt: new Date(row.created_at).toISOString(),

@@ -1,10 +1,18 @@
-// /v1/events (publish) and /v1/event-types (the seeds' types, and the types webhooks and events use).
+// /v1/events (publish) and /v1/event-types (the seeds' types, and the types webhooks and events use), each in the API
+// key's tenant scope: a tenant key publishes for its own tenant and counts its own webhooks and events.
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Registry } from '../../activities/registry';
-import { AUTOMATION_LIMITS, EventSchema, KNOWN_EVENT_TYPES, PublishedEventSchema, shapeProblems } from '../contract';
-import { problem, sendProblem } from './problems';
+import {
+  AUTOMATION_LIMITS,
+  EventSchema,
+  KNOWN_EVENT_TYPES,
+  PublishedEventSchema,
+  shapeProblems,
+  tenantFor,
+} from '../contract';
+import { otherTenant, problem, sendProblem } from './problems';
 import { publishEvent } from './publish';
 
 const EventTypesSchema = z.object({
@@ -24,17 +32,20 @@ export function eventRoutes(deps: { registry: Registry; client: Client; taskQueu
         if (shape.length > 0) {
           return sendProblem(reply, problem(400, 'the event data is too large or too deep', shape.map(splitIssue)));
         }
-        const published = await publishEvent(deps, request.body);
+        const tenant = tenantFor(request.tenantScope, request.body.tenant);
+        if (tenant === undefined) return sendProblem(reply, otherTenant('body/tenant'));
+        const published = await publishEvent(deps, { ...request.body, tenant });
         return reply.code(published.duplicate ? 200 : 202).send(published);
       },
     );
 
-    app.get('/v1/event-types', { schema: { response: { 200: EventTypesSchema } } }, async () => {
+    app.get('/v1/event-types', { schema: { response: { 200: EventTypesSchema } } }, async (request) => {
       const counts = new Map<string, number>();
-      for (const webhook of await deps.registry.webhooks.list({ limit: 10_000 })) {
+      for (const webhook of await deps.registry.webhooks.list(request.tenantScope, { limit: 10_000 })) {
         counts.set(webhook.event, (counts.get(webhook.event) ?? 0) + 1);
       }
-      for (const type of await deps.registry.events.publishedTypes()) counts.set(type, counts.get(type) ?? 0);
+      for (const type of await deps.registry.events.publishedTypes(request.tenantScope))
+        counts.set(type, counts.get(type) ?? 0);
       const known = KNOWN_EVENT_TYPES.map((k) => ({ ...k, webhooks: counts.get(k.type) ?? 0 }));
       const seen = new Set(known.map((k) => k.type));
       const inUse = [...counts]

@@ -2,7 +2,7 @@
 // that is wrong with what is wrong with it. No value from the request is ever echoed: it may be a secret.
 import type { FastifyError, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { INEXACT_NUMBER_REASON, MAX_ISSUES } from '../contract';
+import { INEXACT_NUMBER_REASON, MAX_ISSUES, OTHER_TENANT_MESSAGE } from '../contract';
 import { InexactNumbersError, bodyPointer } from './json';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -19,6 +19,7 @@ export interface Problem {
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
   401: 'Unauthorized',
+  403: 'Forbidden',
   404: 'Not Found',
   409: 'Conflict',
   413: 'Content Too Large',
@@ -35,6 +36,11 @@ export function problem(status: number, detail?: string, errors?: Problem['error
     ...(detail ? { detail } : {}),
     ...(errors ? { errors } : {}),
   };
+}
+
+/** A tenant key naming another tenant in `field` (`body/tenant`, `querystring/tenant`): said the same whether it exists. */
+export function otherTenant(field: string): Problem {
+  return problem(400, 'an API key of a tenant acts for that tenant only', [{ field, message: OTHER_TENANT_MESSAGE }]);
 }
 
 export function sendProblem(reply: FastifyReply, p: Problem, headers: Record<string, string> = {}): FastifyReply {

@@ -10,6 +10,7 @@ import { requireApiKey } from './auth';
 import { eventRoutes } from './events';
 import { refuseInexactNumbers } from './json';
 import { problemOf, sendProblem } from './problems';
+import { tenantRoutes } from './tenants';
 import { webhookRoutes } from './webhooks';
 
 export interface ApiOptions {
@@ -36,7 +37,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
     },
     transform: jsonSchemaTransform,
   });
-  app.addHook('onRequest', requireApiKey(options.registry.apiKeys));
+  requireApiKey(app, options.registry.apiKeys);
   app.setErrorHandler((err: FastifyError, _request, reply) => sendProblem(reply, problemOf(err)));
   app.setNotFoundHandler((_request, reply) =>
     sendProblem(reply, { type: 'about:blank', title: 'Not Found', status: 404 }),
@@ -45,6 +46,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await app.register(webhookRoutes(options.registry));
   await app.register(eventRoutes(options));
+  await app.register(tenantRoutes(options.registry));
   await app.ready();
   return app;
 }

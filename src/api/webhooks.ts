@@ -1,5 +1,6 @@
 // /v1/webhooks: create, list, read, change, delete, rotate the secret. Bodies are checked by the contract's schemas
-// (the ones the TypeScript client and the OpenAPI document use); a secret leaves the API only when it is made.
+// (the ones the TypeScript client and the OpenAPI document use); a secret leaves the API only when it is made. Every
+// call acts in the API key's tenant scope: another tenant's webhook is 404, as a missing one.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Registry } from '../../activities/registry';
@@ -9,13 +10,17 @@ import {
   CreatedWebhookSchema,
   EventTypeSchema,
   RotatedSecretSchema,
+  TenantSchema,
   UpdateWebhookSchema,
   WebhookSchema,
+  narrowScope,
+  tenantFor,
 } from '../contract';
-import { problem, sendProblem } from './problems';
+import { otherTenant, problem, sendProblem } from './problems';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
 const ListQuery = z.object({
+  tenant: TenantSchema.optional().meta({ description: "Only this tenant's (a tenant key: its own only)." }),
   event: EventTypeSchema.optional(),
   active: z.enum(['true', 'false']).optional(),
   after: z.string().max(128).optional(),
@@ -38,9 +43,11 @@ function writeRoutes(app: App, registry: Registry): void {
     '/v1/webhooks',
     { schema: { body: CreateWebhookSchema, response: { 201: CreatedWebhookSchema } } },
     async (request, reply) => {
-      const { secret: given, ...fields } = request.body;
+      const { secret: given, tenant: named, ...fields } = request.body;
+      const tenant = tenantFor(request.tenantScope, named);
+      if (tenant === undefined) return sendProblem(reply, otherTenant('body/tenant'));
       const secret = given ?? newSigningSecret();
-      const webhook = await registry.webhooks.create(fields, secret);
+      const webhook = await registry.webhooks.create(tenant, fields, secret);
       return reply.code(201).send({ ...webhook, secret });
     },
   );
@@ -49,13 +56,13 @@ function writeRoutes(app: App, registry: Registry): void {
     '/v1/webhooks/:id',
     { schema: { params: IdParams, body: UpdateWebhookSchema, response: { 200: WebhookSchema, ...notFound } } },
     async (request, reply) => {
-      const webhook = await registry.webhooks.update(request.params.id, request.body);
+      const webhook = await registry.webhooks.update(request.tenantScope, request.params.id, request.body);
       return webhook ?? sendProblem(reply, problem(404, 'no such webhook'));
     },
   );
 
   app.delete('/v1/webhooks/:id', { schema: { params: IdParams } }, async (request, reply) => {
-    if (!(await registry.webhooks.delete(request.params.id)))
+    if (!(await registry.webhooks.delete(request.tenantScope, request.params.id)))
       return sendProblem(reply, problem(404, 'no such webhook'));
     return reply.code(204).send();
   });
@@ -65,7 +72,7 @@ function writeRoutes(app: App, registry: Registry): void {
     { schema: { params: IdParams, response: { 200: RotatedSecretSchema, ...notFound } } },
     async (request, reply) => {
       const secret = newSigningSecret();
-      const until = await registry.webhooks.rotateSecret(request.params.id, secret);
+      const until = await registry.webhooks.rotateSecret(request.tenantScope, request.params.id, secret);
       if (!until) return sendProblem(reply, problem(404, 'no such webhook'));
       return { secret, previousValidUntil: until.toISOString() };
     },
@@ -76,9 +83,11 @@ function readRoutes(app: App, registry: Registry): void {
   app.get(
     '/v1/webhooks',
     { schema: { querystring: ListQuery, response: { 200: z.object({ webhooks: z.array(WebhookSchema) }) } } },
-    async (request) => {
-      const { active, ...rest } = request.query;
-      const webhooks = await registry.webhooks.list({
+    async (request, reply) => {
+      const { active, tenant, ...rest } = request.query;
+      const scope = narrowScope(request.tenantScope, tenant);
+      if (!scope) return sendProblem(reply, otherTenant('querystring/tenant'));
+      const webhooks = await registry.webhooks.list(scope, {
         ...rest,
         active: active === undefined ? undefined : active === 'true',
       });
@@ -90,7 +99,7 @@ function readRoutes(app: App, registry: Registry): void {
     '/v1/webhooks/:id',
     { schema: { params: IdParams, response: { 200: WebhookSchema, ...notFound } } },
     async (request, reply) => {
-      const webhook = await registry.webhooks.get(request.params.id);
+      const webhook = await registry.webhooks.get(request.tenantScope, request.params.id);
       return webhook ?? sendProblem(reply, problem(404, 'no such webhook'));
     },
   );

@@ -12,6 +12,7 @@ import { schemaCommand } from './commands/schema';
 import { sendCommand } from './commands/send';
 import { webhooksCommand } from './commands/webhooks';
 import { setupCommand } from './commands/setup';
+import { tenantsCommand } from './commands/tenants';
 import { workerCommand } from './commands/worker';
 import { EXIT } from './shared';
 
@@ -29,6 +30,7 @@ function program(): Command {
     apiCommand,
     webhooksCommand,
     eventsCommand,
+    tenantsCommand,
     sendCommand,
     receiveCommand,
     runCommand,

@@ -4,11 +4,13 @@ import { z } from 'zod';
 import {
   ApiError,
   CreateWebhookSchema,
+  CreatedApiKeySchema,
   CreatedWebhookSchema,
   EventSchema,
   InvalidInputError,
   PublishedEventSchema,
   RotatedSecretSchema,
+  TenantSchema,
   UpdateWebhookSchema,
   WebhookSchema,
   formatIssues,
@@ -32,7 +34,8 @@ export function createApiClient(options: ApiClientOptions) {
     webhooks: {
       create: (input: CreateWebhookInput) =>
         call('POST', '/v1/webhooks', CreatedWebhookSchema, checked('webhook', CreateWebhookSchema, input)),
-      list: (filter: { event?: string; active?: boolean } = {}) => {
+      /** An operator key lists every tenant's unless `tenant` is given; a tenant key lists its own. */
+      list: (filter: { tenant?: string; event?: string; active?: boolean } = {}) => {
         const query = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]));
         return call('GET', `/v1/webhooks?${query.toString()}`, WebhookListSchema).then((r) => r.webhooks);
       },
@@ -52,13 +55,24 @@ export function createApiClient(options: ApiClientOptions) {
       publish: (event: EventInput) =>
         call('POST', '/v1/events', PublishedEventSchema, checked('event', EventSchema, event)),
     },
+    tenants: {
+      keys: {
+        /** A new API key of the tenant (an operator key only), returned this once. */
+        create: (tenant: string) =>
+          call(
+            'POST',
+            `/v1/tenants/${encodeURIComponent(checked('tenant', TenantSchema, tenant))}/keys`,
+            CreatedApiKeySchema,
+          ),
+      },
+    },
   };
 }
 
 const WebhookListSchema = z.object({ webhooks: WebhookSchema.array() });
 
 /** The input as the API will see it, or InvalidInputError naming each bad field; nothing is sent. */
-function checked<S extends z.ZodType>(kind: 'webhook' | 'event', schema: S, input: unknown): z.input<S> {
+function checked<S extends z.ZodType>(kind: 'webhook' | 'event' | 'tenant', schema: S, input: unknown): z.input<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new InvalidInputError(kind, formatIssues(parsed.error, kind));
   return input as z.input<S>;

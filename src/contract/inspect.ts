@@ -15,6 +15,7 @@ import {
   HookstepHost,
   HookstepMethod,
   HookstepStatus,
+  HookstepTenant,
   HookstepWebhookId,
 } from './searchAttributes';
 
@@ -26,6 +27,7 @@ export interface StartFacts {
   automationId?: string;
   eventType?: string;
   webhookId?: string;
+  tenant?: string;
 }
 
 /** The start options that make a run findable: spread into `client.workflow.start` or `executeChild` options. */
@@ -69,6 +71,7 @@ export function startSearchAttributes(facts: StartFacts): SearchAttributePair[] 
     pairs.push({ key: HookstepAutomationId, value: keyword(facts.automationId) });
   if (facts.eventType) pairs.push({ key: HookstepEventType, value: keyword(facts.eventType) });
   if (facts.webhookId) pairs.push({ key: HookstepWebhookId, value: keyword(facts.webhookId) });
+  if (facts.tenant) pairs.push({ key: HookstepTenant, value: keyword(facts.tenant) });
   return pairs;
 }
 
@@ -100,7 +103,7 @@ export function automationStartOptions(automation: { id: string; steps: readonly
   };
 }
 
-/** An event delivery run: summary `order.created → api.example.com`, host, method, event type and webhook id. */
+/** An event delivery run: summary `order.created → api.example.com`, host, method, event type, webhook and tenant. */
 export function deliveryStartOptions(facts: StartFacts & { url: string; eventType: string }): InspectStartOptions {
   const host = destinationHost(facts.url) ?? 'an invalid URL';
   return {
@@ -111,12 +114,12 @@ export function deliveryStartOptions(facts: StartFacts & { url: string; eventTyp
 
 /**
  * An event's fan-out run, started by the API when the event is published (before its subscribers are read): summary
- * `order.created: fan-out of event ord-1-created`, and its event type.
+ * `order.created: fan-out of event ord-1-created`, its event type and its tenant.
  */
-export function fanOutStartOptions(facts: { eventType: string; eventId: string }): InspectStartOptions {
+export function fanOutStartOptions(facts: { eventType: string; eventId: string; tenant: string }): InspectStartOptions {
   return {
     staticSummary: summaryLine(`${facts.eventType}: fan-out of event ${facts.eventId}`),
-    typedSearchAttributes: startSearchAttributes({ eventType: facts.eventType }),
+    typedSearchAttributes: startSearchAttributes({ eventType: facts.eventType, tenant: facts.tenant }),
   };
 }
 

@@ -14,6 +14,8 @@ export const HookstepAttempts = defineSearchAttributeKey('HookstepAttempts', Sea
 export const HookstepAutomationId = defineSearchAttributeKey('HookstepAutomationId', SearchAttributeType.KEYWORD);
 export const HookstepEventType = defineSearchAttributeKey('HookstepEventType', SearchAttributeType.KEYWORD);
 export const HookstepWebhookId = defineSearchAttributeKey('HookstepWebhookId', SearchAttributeType.KEYWORD);
+/** The tenant (store, app installation) of an event's fan-out and deliveries. */
+export const HookstepTenant = defineSearchAttributeKey('HookstepTenant', SearchAttributeType.KEYWORD);
 
 export const SEARCH_ATTRIBUTES = [
   HookstepHost,
@@ -24,4 +26,5 @@ export const SEARCH_ATTRIBUTES = [
   HookstepAutomationId,
   HookstepEventType,
   HookstepWebhookId,
+  HookstepTenant,
 ] as const;

@@ -3,7 +3,8 @@
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { newApiKey, type Registry } from '../../activities/registry';
-import { createApi } from '../../src/api';
+import { createApi, fanOutWorkflowId } from '../../src/api';
+import { DEFAULT_TENANT, OPERATOR_SCOPE } from '../../src/contract';
 import { createApiClient, type ApiClient } from '../../src/client/api';
 import { startReceiver, type Handler, type Receiver } from './receiver';
 import type { RegistryDatabase } from './registry';
@@ -23,14 +24,18 @@ export interface EventStack {
 export const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
 /**
- * Waits for the event's fan-out and every delivery it started (an event's deliveries are the runs
- * `<webhook id>/<event id>`); returns the deliveries' results by webhook id.
+ * Waits for the event's fan-out (`event/<tenant>/<event id>`) and every delivery it started (an event's deliveries are
+ * the runs `<webhook id>/<event id>`); returns the deliveries' results by webhook id.
  */
-export async function delivered(stack: EventStack, eventId: string): Promise<Record<string, unknown>> {
+export async function delivered(
+  stack: EventStack,
+  eventId: string,
+  tenant = DEFAULT_TENANT,
+): Promise<Record<string, unknown>> {
   const { client } = stack.temporal();
-  await client.workflow.getHandle(`event/${eventId}`).result();
+  await client.workflow.getHandle(fanOutWorkflowId(tenant, eventId)).result();
   const results: Record<string, unknown> = {};
-  for (const w of await stack.registry().webhooks.list({ limit: 1000 })) {
+  for (const w of await stack.registry().webhooks.list(OPERATOR_SCOPE, { limit: 1000 })) {
     try {
       results[w.id] = await client.workflow.getHandle(`${w.id}/${eventId}`).result();
     } catch (err) {

@@ -1,15 +1,22 @@
 // `hookstep dev` keeps its state in a SQLite file: a run sent before a restart is still there after it. With no key
 // configured it generates one under .hookstep/ and says so; `send` in the same directory finds it, the restart reuses
-// it, and the run's result decodes only with it.
+// it, and the run's result decodes only with it. A state without one of hookstep's search attributes (made by an older
+// release) gets it on the restart.
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterFromEnv } from '../../src/codec';
+import { HookstepTenant, SEARCH_ATTRIBUTES } from '../../src/contract';
 import { freePort, runCli, spawnCli } from '../helpers/cli';
 import { json, startReceiver } from '../helpers/receiver';
 
-test('state and the generated payload key survive a restart of hookstep dev', async () => {
+async function searchAttributeNames(connection: Connection): Promise<string[]> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
+  return Object.keys(customAttributes ?? {});
+}
+
+test('state, the generated payload key and the search attributes survive a restart of hookstep dev', async () => {
   const cwd = mkdtempSync(join(tmpdir(), 'hookstep-dev-'));
   const db = join(cwd, 'temporal.db');
   const [port, uiPort, codecPort] = [await freePort(), await freePort(), await freePort()];
@@ -32,6 +39,17 @@ test('state and the generated payload key survive a restart of hookstep dev', as
     expect(first.output()).not.toContain(key);
     const sent = await runCli(['send', receiver.url, '--workflow-id', 'survives-restart', '--json'], env, cwd);
     expect(sent.code).toBe(0);
+    // As a state made by a release before HookstepTenant existed: the attribute is not there.
+    const before = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
+    try {
+      await before.operatorService.removeSearchAttributes({
+        namespace: 'default',
+        searchAttributes: [HookstepTenant.name],
+      });
+      expect(await searchAttributeNames(before)).not.toContain(HookstepTenant.name);
+    } finally {
+      await before.close();
+    }
     first.child.kill('SIGINT');
     expect(await first.exited).toBe(0);
 
@@ -41,6 +59,10 @@ test('state and the generated payload key survive a restart of hookstep dev', as
       expect(second.output()).toMatch(/payload key\s+dev-\S+ from \.hookstep\/payload-keys/);
       const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS });
       try {
+        // The restart registers what the contract has and the state lacks.
+        expect(await searchAttributeNames(connection)).toEqual(
+          expect.arrayContaining(SEARCH_ATTRIBUTES.map((k) => k.name)),
+        );
         const plain = new Client({ connection }).workflow.getHandle('survives-restart');
         expect((await plain.describe()).status.name).toBe('COMPLETED');
         // Without the key the result does not decode; with the generated key it does.
@@ -58,4 +80,4 @@ test('state and the generated payload key survive a restart of hookstep dev', as
   } finally {
     await receiver.close();
   }
-});
+}, 120_000);

@@ -128,10 +128,16 @@ describe.each(registryDatabases())('the API on $name', (database) => {
     expect(Object.keys(doc.paths).sort()).toEqual([
       '/v1/event-types',
       '/v1/events',
+      '/v1/tenants/{tenant}/keys',
       '/v1/webhooks',
       '/v1/webhooks/{id}',
       '/v1/webhooks/{id}/rotate-secret',
     ]);
     expect(JSON.stringify(doc.paths['/v1/webhooks'].post.requestBody)).toContain('additionalFields');
+    // Tenants: on webhooks and events, as a list filter, and the keys route with its one-time key.
+    expect(JSON.stringify(doc.paths['/v1/webhooks'].post.requestBody)).toContain('"tenant"');
+    expect(JSON.stringify(doc.paths['/v1/events'].post.requestBody)).toContain('"tenant"');
+    expect(JSON.stringify(doc.paths['/v1/webhooks'].get)).toContain('"tenant"');
+    expect(JSON.stringify(doc.paths['/v1/tenants/{tenant}/keys'].post)).toContain('"key"');
   });
 });

@@ -7,6 +7,7 @@ import {
   HookstepFailureType,
   HookstepHost,
   HookstepStatus,
+  HookstepTenant,
   HookstepWebhookId,
 } from '../../src/contract';
 import { temporalCli } from '../helpers/codec';
@@ -28,23 +29,28 @@ async function listed(query: string, expected: number): Promise<string[]> {
   }, `${expected} run(s) for ${query}`);
 }
 
-test("an event's fan-out and deliveries carry its type, each delivery its webhook; failed ones are listed", async () => {
+test("an event's fan-out and deliveries carry its type and tenant, each delivery its webhook; failed ones are listed", async () => {
   const ok = await stack.receiver((_req, res) => json(res, 200, { ok: true }));
   const gone = await stack.receiver((_req, res) => json(res, 404, { error: 'no such hook' }));
   const type = unique('order.created');
-  const good = await stack.api().webhooks.create({ label: 'crm', url: `${ok.url}/crm`, event: type });
-  const bad = await stack.api().webhooks.create({ label: 'erp', url: `${gone.url}/erp`, event: type });
+  const tenant = unique('store');
+  const good = await stack.api().webhooks.create({ label: 'crm', url: `${ok.url}/crm`, event: type, tenant });
+  const bad = await stack.api().webhooks.create({ label: 'erp', url: `${gone.url}/erp`, event: type, tenant });
   const eventId = unique('inspect');
-  await stack.api().events.publish({ id: eventId, type, entity: { id: 'ORD-9', type: 'order' } });
+  const published = await stack
+    .api()
+    .events.publish({ id: eventId, type, tenant, entity: { id: 'ORD-9', type: 'order' } });
+  expect(published.workflowId).toBe(`event/${tenant}/${eventId}`);
 
   const { client } = stack.temporal();
-  await client.workflow.getHandle(`event/${eventId}`).result();
+  await client.workflow.getHandle(published.workflowId).result();
   await client.workflow.getHandle(`${good.id}/${eventId}`).result();
   await expectFailure(client.workflow.getHandle(`${bad.id}/${eventId}`).result());
 
-  const fanOut = await client.workflow.getHandle(`event/${eventId}`).describe();
+  const fanOut = await client.workflow.getHandle(published.workflowId).describe();
   expect(await fanOut.staticSummary()).toBe(`${type}: fan-out of event ${eventId}`);
   expect(fanOut.typedSearchAttributes.get(HookstepEventType)).toBe(type);
+  expect(fanOut.typedSearchAttributes.get(HookstepTenant)).toBe(tenant);
 
   const failed = await client.workflow.getHandle(`${bad.id}/${eventId}`).describe();
   expect(await failed.staticSummary()).toBe(`${type} → 127.0.0.1:${gone.port}`);
@@ -59,12 +65,14 @@ test("an event's fan-out and deliveries carry its type, each delivery its webhoo
   ]).toEqual([type, bad.id, `127.0.0.1:${gone.port}`, 404, 'HttpClientError', 1]);
   const delivered = await client.workflow.getHandle(`${good.id}/${eventId}`).describe();
   expect(delivered.typedSearchAttributes.get(HookstepWebhookId)).toBe(good.id);
+  expect(delivered.typedSearchAttributes.get(HookstepTenant)).toBe(tenant);
   expect(delivered.typedSearchAttributes.get(HookstepFailureType)).toBeUndefined();
 
   // docs/inspecting.md's queries: every run of the event type (fan-out and both deliveries), and one webhook's failures.
-  expect(await listed(`HookstepEventType="${type}"`, 3)).toEqual(
-    [`event/${eventId}`, `${good.id}/${eventId}`, `${bad.id}/${eventId}`].sort(),
-  );
+  const runs = [published.workflowId, `${good.id}/${eventId}`, `${bad.id}/${eventId}`].sort();
+  expect(await listed(`HookstepEventType="${type}"`, 3)).toEqual(runs);
+  // Every run of one tenant (a store's operator view).
+  expect(await listed(`HookstepTenant="${tenant}"`, 3)).toEqual(runs);
   expect(await listed(`HookstepWebhookId="${bad.id}" AND ExecutionStatus="Failed"`, 1)).toEqual([
     `${bad.id}/${eventId}`,
   ]);

@@ -1,7 +1,7 @@
 // Number fidelity end to end (issue 18, kind 1): a number arrives as it was published, or fails visibly, naming the
 // field; never rounded. Raw JSON text goes in as a Go or Java client, a publisher or a receiver writes it.
 import { RawValue, type Payload } from '@temporalio/common';
-import { FailureType } from '../../src/contract';
+import { DEFAULT_TENANT, FailureType } from '../../src/contract';
 import { sendWebhook, startSendWebhook } from '../../src/client';
 import { unique, useEventStack } from '../helpers/events';
 import { expectFailure } from '../helpers/failures';
@@ -179,7 +179,7 @@ describe.each(registryDatabases())('POST /v1/events on $name', (database) => {
       { field: 'body/data/orderId', message: expect.stringMatching(/cannot hold exactly .*; send it as a string$/) },
     ]);
     expect(JSON.stringify(problem)).not.toContain(ORDER_ID);
-    expect(await stack.registry().events.get(id)).toBeUndefined();
+    expect(await stack.registry().events.get(DEFAULT_TENANT, id)).toBeUndefined();
     expect(r.requests).toHaveLength(0);
   });
 
@@ -195,6 +195,6 @@ describe.each(registryDatabases())('POST /v1/events on $name', (database) => {
     expect(res.status).toBe(400);
     const problem = (await res.json()) as { errors: { field: string }[] };
     expect(problem.errors.map((e) => e.field)).toEqual(['body/data/record/id']);
-    expect(await stack.registry().events.get(id)).toBeUndefined();
+    expect(await stack.registry().events.get(DEFAULT_TENANT, id)).toBeUndefined();
   });
 });

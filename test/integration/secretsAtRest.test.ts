@@ -10,7 +10,7 @@ import { newSigningSecret, openRegistry, type DbOptions } from '../../activities
 import { openDb } from '../../activities/registry/db';
 import { MIGRATIONS } from '../../activities/registry/migrations';
 import { parseKeyList } from '../../src/codec';
-import { SecretUnreadableError, WebhookFieldsSchema } from '../../src/contract';
+import { DEFAULT_TENANT, OPERATOR_SCOPE, SecretUnreadableError, WebhookFieldsSchema } from '../../src/contract';
 import { findPostgres } from '../../scripts/temporal-cluster/tools';
 import { createDatabase } from '../helpers/postgres';
 
@@ -59,10 +59,10 @@ describe.each(targets)('signing secrets at rest on $name', (target) => {
     const secrets = [newSigningSecret(), newSigningSecret(), newSigningSecret()];
     const registry = await openRegistry(options, keys('k1'));
     try {
-      const a = await registry.webhooks.create(fields, secrets[0]);
-      await registry.webhooks.create(fields, secrets[1]);
-      await registry.webhooks.rotateSecret(a.id, secrets[2]);
-      expect(await registry.webhooks.signingSecrets(a.id)).toEqual([secrets[2], secrets[0]]);
+      const a = await registry.webhooks.create(DEFAULT_TENANT, fields, secrets[0]);
+      await registry.webhooks.create(DEFAULT_TENANT, fields, secrets[1]);
+      await registry.webhooks.rotateSecret(OPERATOR_SCOPE, a.id, secrets[2]);
+      expect(await registry.webhooks.signingSecrets(OPERATOR_SCOPE, a.id)).toEqual([secrets[2], secrets[0]]);
     } finally {
       await registry.close();
     }
@@ -101,8 +101,8 @@ describe.each(targets)('signing secrets at rest on $name', (target) => {
 
     const registry = await openRegistry(options, keys('k1'));
     try {
-      expect(await registry.webhooks.get('wh_old')).toMatchObject({ id: 'wh_old', label: 'x' });
-      expect(await registry.webhooks.signingSecrets('wh_old')).toEqual([secret]);
+      expect(await registry.webhooks.get(OPERATOR_SCOPE, 'wh_old')).toMatchObject({ id: 'wh_old', label: 'x' });
+      expect(await registry.webhooks.signingSecrets(OPERATOR_SCOPE, 'wh_old')).toEqual([secret]);
       const [row] = await registry.db.query<{ key_id: string; secret: string }>(
         "select key_id, secret from webhook_secrets where webhook_id = 'wh_old'",
       );
@@ -121,14 +121,14 @@ describe.each(targets)('signing secrets at rest on $name', (target) => {
     let id: string;
     const first = await openRegistry(options, ring(made, 'k1'));
     try {
-      id = (await first.webhooks.create(fields, secret)).id;
+      id = (await first.webhooks.create(DEFAULT_TENANT, fields, secret)).id;
     } finally {
       await first.close();
     }
     // The new key first, the old one after it: old rows open, and are sealed again under the new key.
     const rotated = await openRegistry(options, ring(made, 'k2', 'k1'));
     try {
-      expect(await rotated.webhooks.signingSecrets(id)).toEqual([secret]);
+      expect(await rotated.webhooks.signingSecrets(OPERATOR_SCOPE, id)).toEqual([secret]);
       const rows = await rotated.db.query<{ key_id: string }>('select key_id from webhook_secrets');
       expect(rows.map((r) => r.key_id)).toEqual(['k2']);
     } finally {
@@ -137,7 +137,7 @@ describe.each(targets)('signing secrets at rest on $name', (target) => {
     // Once sealed again, the old key can go.
     const retired = await openRegistry(options, ring(made, 'k2'));
     try {
-      expect(await retired.webhooks.signingSecrets(id)).toEqual([secret]);
+      expect(await retired.webhooks.signingSecrets(OPERATOR_SCOPE, id)).toEqual([secret]);
     } finally {
       await retired.close();
     }
@@ -153,13 +153,13 @@ describe.each(targets)('signing secrets at rest on $name', (target) => {
     const options = await target.fresh();
     const registry = await openRegistry(options, keys('k1'));
     try {
-      const a = await registry.webhooks.create(fields, newSigningSecret());
-      const b = await registry.webhooks.create(fields, newSigningSecret());
+      const a = await registry.webhooks.create(DEFAULT_TENANT, fields, newSigningSecret());
+      const b = await registry.webhooks.create(DEFAULT_TENANT, fields, newSigningSecret());
       await registry.db.query(
         'update webhook_secrets set secret = (select secret from webhook_secrets where webhook_id = $1) where webhook_id = $2',
         [a.id, b.id],
       );
-      await expect(registry.webhooks.signingSecrets(b.id)).rejects.toThrow(SecretUnreadableError);
+      await expect(registry.webhooks.signingSecrets(OPERATOR_SCOPE, b.id)).rejects.toThrow(SecretUnreadableError);
     } finally {
       await registry.close();
     }

@@ -11,6 +11,7 @@ import {
 
 const event = (e: Partial<HookstepEvent> & Pick<HookstepEvent, 'type'>): HookstepEvent => ({
   id: 'evt-1',
+  tenant: 'default',
   occurredAt: '2026-11-23T10:00:00.000Z',
   entity: { id: 'o-1', type: 'order' },
   data: {},

@@ -8,6 +8,7 @@ import {
   HookstepHost,
   HookstepMethod,
   HookstepStatus,
+  HookstepTenant,
   HookstepWebhookId,
   automationStartOptions,
   deliveryStartOptions,
@@ -46,15 +47,20 @@ test('an automation, an event delivery and a fan-out read as one line each', () 
     url: 'https://api.example.com/h',
     eventType: 'order.created',
     webhookId: 'wh_1',
+    tenant: 'store-7',
   });
   expect(delivery.staticSummary).toBe('order.created → api.example.com');
   expect(named(delivery.typedSearchAttributes)).toMatchObject({
     [HookstepEventType.name]: 'order.created',
     [HookstepWebhookId.name]: 'wh_1',
+    [HookstepTenant.name]: 'store-7',
   });
-  const fanOut = fanOutStartOptions({ eventType: 'order.created', eventId: 'ord-1-created' });
+  const fanOut = fanOutStartOptions({ eventType: 'order.created', eventId: 'ord-1-created', tenant: 'store-7' });
   expect(fanOut.staticSummary).toBe('order.created: fan-out of event ord-1-created');
-  expect(named(fanOut.typedSearchAttributes)).toEqual({ [HookstepEventType.name]: 'order.created' });
+  expect(named(fanOut.typedSearchAttributes)).toEqual({
+    [HookstepEventType.name]: 'order.created',
+    [HookstepTenant.name]: 'store-7',
+  });
 });
 
 test('input not yet validated never throws: no host for a bad URL, the default method for a non-string one', () => {

@@ -12,6 +12,7 @@ import { loadConfig, type Config } from '../../worker/config';
 import { parsePort } from '../flags';
 import { EXIT, setExit } from '../shared';
 import { startApiServer } from './api';
+import { registerSearchAttributes } from './setup';
 import { banner, type BannerFacts } from './devBanner';
 import { devKeyring, writeDevToken } from './devKeys';
 import { workerFromConfig } from './worker';
@@ -75,6 +76,9 @@ async function serve(flags: DevFlags, s: Served): Promise<void> {
     const connection = await NativeConnection.connect({ address: server.address });
     const running = (await workerFromConfig(connection, config, { dataConverter }, registry)).run();
     const clientConnection = await Connection.connect({ address: server.address });
+    // The dev server registers its search attributes only when it makes its state file: a state made by an older
+    // release lacks the newer ones (HookstepTenant), and a run that sets one would fail to start.
+    await registerSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE);
     const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
     const apiPort = parsePort('--api-port', flags.apiPort, DEFAULT_API_PORT);
     const api = await startApiServer(

@@ -9,6 +9,7 @@ import { EXIT, collect, setExit } from '../shared';
 
 interface WebhookFlags {
   file?: string;
+  tenant?: string;
   label?: string;
   event?: string;
   url?: string;
@@ -26,7 +27,7 @@ interface WebhookFlags {
 /** The webhook the flags describe over the file's; an unknown value is left for the schema to name. */
 function webhookFromFlags(flags: WebhookFlags): Record<string, unknown> {
   const out: Record<string, unknown> = flags.file ? readJsonObject(flags.file) : {};
-  for (const key of ['label', 'event', 'url', 'format', 'envelope', 'secret', 'active'] as const) {
+  for (const key of ['tenant', 'label', 'event', 'url', 'format', 'envelope', 'secret', 'active'] as const) {
     if (flags[key] !== undefined) out[key] = flags[key];
   }
   if (flags.additionalField) out.additionalFields = flags.additionalField;
@@ -58,6 +59,7 @@ function fieldOptions(command: Command): Command {
 export function webhooksCommand(cli: Command): void {
   const webhooks = cli.command('webhooks').description('event webhooks, through the HTTP API');
   fieldOptions(webhooks.command('create').description('register a webhook; prints it and, once, its secret'))
+    .option('--tenant <tenant>', "whose it is (default: a tenant key's own, else default)")
     .option('--inactive', 'register it switched off')
     .option('--secret <whsec_...>', 'the signing secret (default: a new one)')
     .action(async (flags: WebhookFlags & { inactive?: boolean }) => {
@@ -69,8 +71,13 @@ export function webhooksCommand(cli: Command): void {
     .command('list')
     .description('list webhooks (never their secrets)')
     .option('--event <type>', 'only this event type')
-    .action(async (flags: { event?: string }) => {
-      print(await apiClientFromEnv().webhooks.list(flags.event ? { event: flags.event } : {}));
+    .option('--tenant <tenant>', "only this tenant's (an operator key; a tenant key lists its own)")
+    .action(async (flags: { event?: string; tenant?: string }) => {
+      const filter = {
+        ...(flags.event ? { event: flags.event } : {}),
+        ...(flags.tenant ? { tenant: flags.tenant } : {}),
+      };
+      print(await apiClientFromEnv().webhooks.list(filter));
       setExit(EXIT.ok);
     });
   webhooks

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MAX_DURATION_MS } from '../duration';
 import { MAX_ADDITIONAL_FIELDS, MAX_TIMEOUT_MS, DEFAULT_TIMEOUT } from '../defaults';
 import { SIGNING_SECRET_MESSAGE, SIGNING_SECRET_PATTERN } from '../signing';
+import { TenantSchema } from '../tenants';
 import { durationAtMost } from './duration';
 import { HeadersSchema, RetryPolicySchema, UrlSchema } from './step';
 
@@ -80,6 +81,7 @@ const shoprenterFits = (w: { envelope?: string; event?: string }) =>
 const SHOPRENTER_MESSAGE = 'the shoprenter envelope carries order_* or newsletter_* events';
 
 export const CreateWebhookSchema = WebhookFieldsSchema.extend({
+  tenant: TenantSchema.optional(),
   secret: z
     .string()
     .regex(SIGNING_SECRET_PATTERN, { error: SIGNING_SECRET_MESSAGE })
@@ -87,7 +89,7 @@ export const CreateWebhookSchema = WebhookFieldsSchema.extend({
     .meta({ description: 'whsec_ signing secret; generated when absent and returned once, in this response.' }),
 }).refine(shoprenterFits, { error: SHOPRENTER_MESSAGE, path: ['envelope'] });
 
-/** The fields to change; `null` removes a delay or the success statuses. */
+/** The fields to change; `null` removes a delay or the success statuses. A webhook's tenant never changes. */
 export const UpdateWebhookSchema = z
   .strictObject({ ...FIELDS, delay: FIELDS.delay.nullable(), successStatuses: FIELDS.successStatuses.nullable() })
   .partial()
@@ -96,6 +98,7 @@ export const UpdateWebhookSchema = z
 
 export const WebhookSchema = WebhookFieldsSchema.extend({
   id: IdSchema,
+  tenant: TenantSchema,
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -108,10 +111,13 @@ export const RotatedSecretSchema = z.object({
 });
 
 export const EventSchema = z.strictObject({
-  id: IdSchema.meta({ description: 'The idempotency key: publishing the same id twice delivers once.' }),
+  id: IdSchema.meta({
+    description:
+      "The idempotency key, within its tenant: publishing the same id twice delivers once; another tenant's id is its own.",
+  }),
   type: EventTypeSchema,
   occurredAt: z.iso.datetime({ offset: true }).optional().meta({ description: 'Default: when it is published.' }),
-  tenant: z.string().min(1).max(200).optional(),
+  tenant: TenantSchema.optional(),
   storeId: z.union([z.string().min(1).max(200), z.number().int()]).optional(),
   entity: z.strictObject({
     id: z.union([z.string().min(1).max(200), z.number().int()]),
@@ -122,6 +128,7 @@ export const EventSchema = z.strictObject({
 
 export const PublishedEventSchema = z.object({
   eventId: z.string(),
+  tenant: TenantSchema,
   workflowId: z.string(),
   duplicate: z.boolean().meta({ description: 'True when this id was published before: nothing new is delivered.' }),
 });
@@ -134,7 +141,8 @@ export type Webhook = z.output<typeof WebhookSchema>;
 export type CreatedWebhook = z.output<typeof CreatedWebhookSchema>;
 export type RotatedSecret = z.output<typeof RotatedSecretSchema>;
 export type EventInput = z.input<typeof EventSchema>;
-export type HookstepEvent = z.output<typeof EventSchema> & { occurredAt: string };
+/** An event as stored and delivered: its tenant and time decided when it was published. */
+export type HookstepEvent = z.output<typeof EventSchema> & { occurredAt: string; tenant: string };
 export type PublishedEvent = z.output<typeof PublishedEventSchema>;
 export type Envelope = (typeof ENVELOPES)[number];
 export type Delay = z.output<typeof DelaySchema>;
