@@ -67,6 +67,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     maxConcurrentActivityTaskExecutions: deliveries,
     maxConcurrentLocalActivityExecutions: deliveries,
     maxConcurrentWorkflowTaskExecutions: deliveries,
+    // Code that no longer replays a run's history (a deploy that changed commands without patched()) fails that run,
+    // visibly, instead of retrying its workflow task forever with the run showing Running. CI replays recorded
+    // histories (test/integration/replay.test.ts) so that this stays rare.
+    workflowFailureErrorTypes: { '*': ['NondeterminismError'] },
     ...options.workerOptions,
   });
   return {

@@ -3,14 +3,25 @@
 // server refuses every run's last task (its outcome upsert), through an SDK worker made without hookstep's start
 // check (hookstep's own worker refuses such a namespace: setup.test.ts). Against the real dev server.
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import Long from 'long';
 import { createActivities } from '../../activities';
 import { DestinationPolicy } from '../../activities/destination';
 import { createAgent } from '../../activities/http';
+import { bundleAltered } from '../../scripts/histories/alteredBundle';
+import { startAutomation } from '../../src/client';
+import { stepAttemptSignal } from '../../src/contract';
 import { json, startReceiver, type Receiver } from '../helpers/receiver';
-import { LOOPBACK, temporalAddress, testDataConverter, uniqueQueue } from '../helpers/temporal';
+import {
+  LOOPBACK,
+  connectClient,
+  quietRuntime,
+  startWorker,
+  temporalAddress,
+  testDataConverter,
+  uniqueQueue,
+} from '../helpers/temporal';
 import { until } from '../helpers/until';
 
 const namespace = `bare-${randomUUID().slice(0, 8)}`;
@@ -31,6 +42,7 @@ beforeAll(async () => {
   client = new Client({ connection, namespace, dataConverter: testDataConverter() });
   // A namespace is served once the frontend's namespace cache has it.
   await until(() => client.workflowService.describeNamespace({ namespace }).then(() => true), 'the new namespace');
+  quietRuntime();
   native = await NativeConnection.connect({ address: temporalAddress() });
   worker = await Worker.create({
     connection: native,
@@ -92,5 +104,49 @@ test('temporalio/sdk-rust#521: a task the server refuses after the local first a
     expect(history.events?.filter((e) => e.activityTaskCompletedEventAttributes)).toHaveLength(1);
   } finally {
     await receiver.close();
+  }
+});
+
+test('cadence-workflow/cadence-go-client#333: an automation in flight across a nondeterministic deploy fails visibly, sending nothing again', async () => {
+  const queue = uniqueQueue('deploy');
+  const temporal = await connectClient();
+  const receiver = await startReceiver((_req, res) => json(res, 200, { ok: true }));
+  // The deploy: child IDs always from the run ID, without patched(), as the change of commit b9f69d8 shipped.
+  const altered = await bundleAltered('automation.ts', (source) =>
+    source.replace('parentIdFits(info.workflowId, step.id)', 'false'),
+  );
+  const before = await startWorker(queue);
+  try {
+    const handle = await startAutomation(
+      temporal.client,
+      {
+        id: 'deploy',
+        steps: [
+          { id: 'sent', type: 'sendWebhook', with: { url: receiver.url } },
+          { id: 'later', type: 'delay', for: '10d' },
+        ],
+      },
+      { taskQueue: queue },
+    );
+    await until(async () => {
+      const { events } = await handle.fetchHistory();
+      return events?.some((e) => e.timerStartedEventAttributes) || undefined;
+    }, 'the automation waiting on its delay step');
+    await before.stop();
+    const after = await startWorker(queue, { workflowBundle: { code: altered } });
+    try {
+      // Any new workflow task makes the new worker replay the run: here a signal the automation accepts.
+      await handle.signal(stepAttemptSignal, { workflowId: 'none', attempt: 1 });
+      const err = await handle.result().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(WorkflowFailedError);
+      expect(String((err as WorkflowFailedError).cause?.message)).toMatch(/[Nn]ondetermini/);
+      expect((await handle.describe()).status.name).toBe('FAILED');
+      expect(receiver.requests).toHaveLength(1);
+    } finally {
+      await after.stop();
+    }
+  } finally {
+    await receiver.close();
+    await temporal.close();
   }
 });
