@@ -11,8 +11,8 @@ import {
   ApplicationFailure,
   CancelledFailure,
   TemporalFailure,
-  proxyActivities,
   patched,
+  proxyActivities,
   proxyLocalActivities,
   sleep,
   workflowInfo,
@@ -36,7 +36,7 @@ type Deliveries = Pick<Activities, 'deliverWebhook' | 'deliverEvent'>;
 const FIRST_TASK_HISTORY_LENGTH = 3;
 
 /** Runs recorded before attempt 1 left the local path outside the first task took it there too (see localFirst). */
-export const REGULAR_FIRST_ATTEMPT_PATCH = 'regular-first-attempt-after-first-task';
+const REGULAR_FIRST_ATTEMPT_PATCH = 'regular-first-attempt-after-first-task';
 
 /**
  * Whether attempt 1 may run as a local activity. Outside a first task's first attempt, `patched` keeps runs recorded

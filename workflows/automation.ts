@@ -114,7 +114,7 @@ async function sendStep(
 }
 
 /** Runs recorded before child IDs were fitted to MAX_ID_LENGTH (commit b9f69d8) keep the rule they started with. */
-export const CHILD_ID_FITS_PATCH = 'child-id-fits-max-id-length';
+const CHILD_ID_FITS_PATCH = 'child-id-fits-max-id-length';
 /** The rule before b9f69d8: a parent ID over 900 characters gave way to the run ID. */
 const PARENT_ID_CHARS_BEFORE = 900;
 
