@@ -1,5 +1,9 @@
 // How every delivery (a step's, an event's) makes its attempts. Attempt 1 runs as a local activity, in the workflow
 // task that starts the run, so a receiver that accepts at once costs one workflow task and no activity dispatch. A
+// local activity's result is recorded only when its workflow task completes: were attempt 1 local in a task that
+// may already have failed after sending (the server refusing its commands, a nondeterminism error), every retry of
+// that task would send it again. So it is local only in the run's first task on that task's first attempt; anywhere
+// else (after a delay, after a failed or timed-out task) it is a regular activity, recorded once scheduled. A
 // retryable failure waits the backoff (or the receiver's Retry-After) on a timer and hands the remaining attempts to
 // a regular activity under the delivery's retry policy, so each of them shows pending, with heartbeats, in the UI.
 import {
@@ -7,9 +11,11 @@ import {
   ApplicationFailure,
   CancelledFailure,
   TemporalFailure,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
 import { retryAfterFirst, type ResolvedRetry } from '../src/contract/retry';
@@ -20,6 +26,27 @@ export const HEARTBEAT_TIMEOUT_MS = 5_000;
 const REPORT_MARGIN_MS = 10_000;
 
 type Deliveries = Pick<Activities, 'deliverWebhook' | 'deliverEvent'>;
+
+/**
+ * A run's history when its first workflow task starts on its first attempt: WorkflowExecutionStarted,
+ * WorkflowTaskScheduled, WorkflowTaskStarted. A task retried after a failure or a timeout sees at least three more
+ * events (WorkflowTaskFailed or TimedOut, then the retry's Scheduled and Started), a delayed delivery its timer's;
+ * replay sees the same length as the task it replays, so the choice below is replay-safe.
+ */
+const FIRST_TASK_HISTORY_LENGTH = 3;
+
+/** Runs recorded before attempt 1 left the local path outside the first task took it there too (see localFirst). */
+const REGULAR_FIRST_ATTEMPT_PATCH = 'regular-first-attempt-after-first-task';
+
+/**
+ * Whether attempt 1 may run as a local activity. Outside a first task's first attempt, `patched` keeps runs recorded
+ * before this rule on the local path they took (replay would otherwise find an activity where their history has a
+ * local activity's marker); new runs record the patch and take a regular activity.
+ */
+function localFirst(): boolean {
+  if (workflowInfo().historyLength <= FIRST_TASK_HISTORY_LENGTH) return true;
+  return !patched(REGULAR_FIRST_ATTEMPT_PATCH);
+}
 
 export interface AttemptPlan {
   /** One attempt's deadline, before the margin. */
@@ -36,11 +63,10 @@ export async function deliverWithRetries<K extends keyof Deliveries>(
   plan: AttemptPlan,
 ): Promise<Awaited<ReturnType<Deliveries[K]>>> {
   const startToCloseTimeout = plan.timeoutMs + REPORT_MARGIN_MS;
-  const first = proxyLocalActivities<Deliveries>({
-    startToCloseTimeout,
-    retry: { maximumAttempts: 1 },
-    summary: `attempt 1: ${plan.summary}`,
-  });
+  const once = { startToCloseTimeout, retry: { maximumAttempts: 1 }, summary: `attempt 1: ${plan.summary}` };
+  const first = localFirst()
+    ? proxyLocalActivities<Deliveries>(once)
+    : proxyActivities<Deliveries>({ ...once, heartbeatTimeout: HEARTBEAT_TIMEOUT_MS });
   try {
     return (await (first[activity] as (c: typeof call) => Promise<unknown>)(call)) as Awaited<
       ReturnType<Deliveries[K]>

@@ -5,6 +5,7 @@ import {
   ApplicationFailure,
   ChildWorkflowFailure,
   executeChild,
+  patched,
   proxyLocalActivities,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -87,9 +88,7 @@ async function sendStep(
     await progress.wait(i, toMs(step.with.delay), `delay before step "${step.id}" (steps[${i}])`);
   }
   const info = workflowInfo();
-  // The server refuses IDs over MAX_ID_LENGTH; a parent ID too long for the child's gives way to the run ID.
-  const fits = info.workflowId.length + 1 + step.id.length <= MAX_ID_LENGTH;
-  const workflowId = `${fits ? info.workflowId : info.runId}/${step.id}`;
+  const workflowId = `${parentIdFits(info.workflowId, step.id) ? info.workflowId : info.runId}/${step.id}`;
   progress.running(i, workflowId);
   try {
     const { delay: _waited, ...stepInput } = resolveStep(step, {
@@ -112,6 +111,22 @@ async function sendStep(
     progress.failed(i, { type, message, ...(status !== undefined ? { status } : {}) }, attempt);
     return failure;
   }
+}
+
+/** Runs recorded before child IDs were fitted to MAX_ID_LENGTH (commit b9f69d8) keep the rule they started with. */
+const CHILD_ID_FITS_PATCH = 'child-id-fits-max-id-length';
+/** The rule before b9f69d8: a parent ID over 900 characters gave way to the run ID. */
+const PARENT_ID_CHARS_BEFORE = 900;
+
+/**
+ * Whether the child's ID starts with the parent's: the server refuses IDs over MAX_ID_LENGTH, so a parent ID too
+ * long for the child's gives way to the run ID. Only where the old rule decided otherwise is `patched` asked, so a
+ * run that started under it replays its recorded child IDs, and others record no marker.
+ */
+function parentIdFits(parentId: string, stepId: string): boolean {
+  const fits = parentId.length + 1 + stepId.length <= MAX_ID_LENGTH;
+  const fitsBefore = parentId.length <= PARENT_ID_CHARS_BEFORE;
+  return fits === fitsBefore || patched(CHILD_ID_FITS_PATCH) ? fits : fitsBefore;
 }
 
 /** A template that could not resolve fails its step (nothing is sent); a failed child keeps its own chain. */

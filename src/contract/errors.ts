@@ -71,6 +71,32 @@ export class DestinationBlockedError extends HookstepError {
   }
 }
 
+/** A search attribute of hookstep's name exists with another type: runs could not set it. */
+export class SearchAttributeTypeError extends HookstepError {
+  override readonly code = 'HOOKSTEP_SEARCH_ATTRIBUTE_TYPE';
+  override readonly name = 'SearchAttributeTypeError';
+}
+
+/**
+ * The namespace lacks hookstep's search attributes: every run's last workflow task would be refused by the server
+ * (BadSearchAttributes) and retried forever, the run showing Running. A worker refuses to start on it.
+ */
+export class SearchAttributesMissingError extends HookstepError {
+  override readonly code = 'HOOKSTEP_SEARCH_ATTRIBUTES_MISSING';
+  override readonly name = 'SearchAttributesMissingError';
+  constructor(
+    readonly namespace: string,
+    readonly missing: string[],
+  ) {
+    super(
+      `namespace ${namespace} has no search attribute ${missing.join(', ')}: hookstep's runs set them as they end, ` +
+        "and the server would refuse every run's last workflow task, leaving it Running. Run `hookstep setup` " +
+        'with the same TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE (it registers them, idempotently), then start the ' +
+        'worker again.',
+    );
+  }
+}
+
 /** Why a webhook failed verification; receivers answer 401 with the code, so senders and operators can tell why. */
 export const WebhookVerificationCode = {
   /** webhook-id, webhook-timestamp or webhook-signature is absent or empty. */

@@ -7,6 +7,7 @@ import { DestinationPolicy, type Cidr } from '../../activities/destination';
 import { createAgent } from '../../activities/http';
 import { DEFAULT_MAX_CONCURRENT_DELIVERIES, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../contract';
 import { PAYLOAD_CONVERTER_PATH, WORKFLOWS_PATH } from './bundle';
+import { requireSearchAttributes } from './searchAttributes';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -35,7 +36,13 @@ export interface HookstepWorker {
   shutdown(): void;
 }
 
+/**
+ * A worker on the namespace's task queue. Refuses a namespace without hookstep's search attributes
+ * (SearchAttributesMissingError, whose message names `hookstep setup`): there every run would hang in Running.
+ */
 export async function createWorker(options: CreateWorkerOptions): Promise<HookstepWorker> {
+  const namespace = options.namespace ?? DEFAULT_NAMESPACE;
+  await requireSearchAttributes(options.connection, namespace);
   const deliveries = options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES;
   // As many connections per origin as deliveries: every delivery in flight is on the wire, none waits in the pool's
   // queue while its attempt's timeout runs (with the pool's former 256, the 257th slow receiver's did).
@@ -45,7 +52,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
   });
   const worker = await Worker.create({
     connection: options.connection,
-    namespace: options.namespace ?? DEFAULT_NAMESPACE,
+    namespace,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: createActivities({
       agent,
@@ -61,6 +68,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     maxConcurrentActivityTaskExecutions: deliveries,
     maxConcurrentLocalActivityExecutions: deliveries,
     maxConcurrentWorkflowTaskExecutions: deliveries,
+    // Code that no longer replays a run's history (a deploy that changed commands without patched()) fails that run,
+    // visibly, instead of retrying its workflow task forever with the run showing Running. CI replays recorded
+    // histories (test/integration/replay.test.ts) so that this stays rare.
+    workflowFailureErrorTypes: { '*': ['NondeterminismError'] },
     ...options.workerOptions,
   });
   return {

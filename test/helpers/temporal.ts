@@ -11,7 +11,8 @@ import { startReceiver, type Receiver } from './receiver';
 export const LOOPBACK = parseCidrList('127.0.0.0/8,::1/128');
 
 let runtimeInstalled = false;
-function quietRuntime(): void {
+/** Installs the SDK runtime with an ERROR logger, once per test file; before any worker (one made directly too). */
+export function quietRuntime(): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger('ERROR') });

@@ -7,6 +7,7 @@ import Long from 'long';
 import { SEARCH_ATTRIBUTES } from '../../src/contract';
 import { runCli, spawnCli } from '../helpers/cli';
 import { connectClient, temporalAddress, uniqueQueue, type TestTemporal } from '../helpers/temporal';
+import { until } from '../helpers/until';
 
 let temporal: TestTemporal;
 beforeAll(async () => {
@@ -76,5 +77,35 @@ test('hookstep worker without a key warns loudly; with --require-encryption it r
   } finally {
     warned.child.kill('SIGTERM');
     await warned.exited;
+  }
+});
+
+test('temporalio/sdk-go#1103: a worker on a namespace without the attributes refuses to start, naming hookstep setup', async () => {
+  const namespace = await newNamespace();
+  const queue = uniqueQueue('no-attributes');
+  // Served once the frontend's namespace cache has the new namespace.
+  await until(
+    () => temporal.client.connection.operatorService.listSearchAttributes({ namespace }).then(() => true),
+    'the new namespace',
+  );
+  const refused = await runCli(['worker'], { ...env(namespace), HOOKSTEP_TASK_QUEUE: queue });
+  expect(refused.code).toBe(1);
+  expect(refused.stdout).not.toContain('hookstep worker polling');
+  expect(refused.stderr).toContain(`namespace ${namespace} has no search attribute HookstepHost, HookstepMethod`);
+  expect(refused.stderr).toContain('Run `hookstep setup`');
+  // No run can hang for it: nothing polled the queue.
+  const { pollers } = await temporal.client.workflowService.describeTaskQueue({
+    namespace,
+    taskQueue: { name: queue },
+  });
+  expect(pollers).toHaveLength(0);
+  // After setup, the same worker starts.
+  expect((await runCli(['setup'], env(namespace))).code).toBe(0);
+  const started = spawnCli(['worker'], { ...env(namespace), HOOKSTEP_TASK_QUEUE: queue });
+  try {
+    await started.waitFor(/hookstep worker polling/);
+  } finally {
+    started.child.kill('SIGTERM');
+    await started.exited;
   }
 });

@@ -12,7 +12,7 @@ import { loadConfig, type Config } from '../../worker/config';
 import { parsePort } from '../flags';
 import { EXIT, setExit } from '../shared';
 import { startApiServer } from './api';
-import { registerSearchAttributes } from './setup';
+import { registerSearchAttributes } from '../../worker/searchAttributes';
 import { banner, type BannerFacts } from './devBanner';
 import { devKeyring, writeDevToken } from './devKeys';
 import { workerFromConfig } from './worker';
