@@ -2,7 +2,7 @@
 // headers, the envelope in its format (JSON, or XML for Shoprenter's `type: xml`), signed with every secret that
 // signs now. Built per attempt: Virto's envelope names the attempt. Pure: the caller supplies the clock.
 import { XMLBuilder } from 'fast-xml-parser';
-import { buildEnvelope, decodeSecret, type HookstepEvent, type Webhook } from '../src/contract';
+import { buildEnvelope, decodeSecret, requestTarget, sentSecrets, type HookstepEvent, type Webhook } from '../src/contract';
 import { USER_AGENT, type HttpRequest } from './request';
 import { signWithEach } from './signing';
 
@@ -22,7 +22,7 @@ export function buildEventRequest(input: EventRequestInput, nowMs: number): Http
   const { webhook, event } = input;
   const built = buildEnvelope({ ...webhook, event, attempt: input.attempt });
   const url = new URL(webhook.url);
-  for (const [name, value] of Object.entries(built.query ?? {})) url.searchParams.set(name, value);
+  const target = requestTarget(webhook.url, built.query);
   const body = webhook.format === 'xml' ? toXml(built.body) : JSON.stringify(built.body);
   const headers: Record<string, string> = {
     'user-agent': USER_AGENT,
@@ -31,7 +31,8 @@ export function buildEventRequest(input: EventRequestInput, nowMs: number): Http
   for (const [name, value] of Object.entries(webhook.headers)) headers[name.toLowerCase()] = value;
   const keys = input.secrets.map(decodeSecret);
   Object.assign(headers, signWithEach(keys, input.messageId, Math.floor(nowMs / 1000), body));
-  return { url, method: 'POST', headers, body };
+  const secrets = sentSecrets({ url: webhook.url, headers, body: built.body, signingSecrets: input.secrets });
+  return { url, target, method: 'POST', headers, body, secrets };
 }
 
 export class NotXmlError extends Error {
