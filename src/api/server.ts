@@ -3,12 +3,13 @@
 import type { Client } from '@temporalio/client';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from '../../activities/registry';
 import { VERSION } from '../contract';
 import { requireApiKey } from './auth';
 import { eventRoutes } from './events';
 import { problemOf, sendProblem } from './problems';
+import { validatorCompiler } from './validation';
 import { webhookRoutes } from './webhooks';
 
 export interface ApiOptions {

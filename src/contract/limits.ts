@@ -41,7 +41,9 @@ export function shapeProblems(value: unknown, limits: InputLimits, label: string
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.depth > limits.maxDepth) {
-      return [`${formatPath([label, ...pathOf(node)]) || '(input)'}: nested more than ${limits.maxDepth} levels deep`];
+      return [
+        `${formatPath(label ? [label, ...pathOf(node)] : pathOf(node)) || '(input)'}: nested more than ${limits.maxDepth} levels deep`,
+      ];
     }
     const v = node.value;
     // The size of the JSON text, give or take escapes.
@@ -57,7 +59,9 @@ export function shapeProblems(value: unknown, limits: InputLimits, label: string
       for (const key of keys) {
         bytes += utf8Length(key) + 3;
         if (key === '__proto__') {
-          problems.push(`${formatPath([label, ...pathOf(node), key])}: "__proto__" is not allowed as a key`);
+          problems.push(
+            `${formatPath(label ? [label, ...pathOf(node), key] : [...pathOf(node), key])}: "__proto__" is not allowed as a key`,
+          );
         }
         stack.push({ value: record[key], depth: node.depth + 1, parent: node, key });
       }
@@ -78,12 +82,12 @@ export function capIssues(issues: readonly string[]): string[] {
   return shown;
 }
 
-/** ['steps', 2, 'with', 'url'] → steps[2].with.url; keys with odd characters are quoted, long ones cut. */
+/** ['steps', 2, 'with', 'url'] → steps[2].with.url; keys with odd characters (or none) are quoted, long ones cut. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
-    else if (key !== '') {
+    else {
       const text = String(key).length > KEY_CHARS ? `${String(key).slice(0, KEY_CHARS)}…` : String(key);
       out += (out ? '.' : '') + (/^[\w.-]+$/.test(text) ? text : JSON.stringify(text));
     }

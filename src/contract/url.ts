@@ -4,6 +4,7 @@
 
 /** Why a URL would not go out as written, or undefined. Checked before `new URL`, which would hide these. */
 export function urlWritingProblem(raw: string): string | undefined {
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   if (/[\x00-\x1f\x7f]/.test(raw)) {
     return 'must not contain tabs, line breaks or other control characters (URL parsers drop them); percent-encode them';
   }
@@ -62,6 +63,7 @@ function beforeQuery(raw: string): string {
 
 /** The WHATWG URL query percent-encode set for non-special URLs, so `'` stays as written. */
 function encodeUnsendable(query: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are among what must be encoded
   return query.replace(/[\x00-\x20"<>\x7f]|[^\x00-\x7f]+/g, (s) => encodeURIComponent(s));
 }
 

@@ -87,14 +87,12 @@ const HeaderNameSchema = z
   });
 
 /** A header value, refused with the rule it breaks: a control character, or text HTTP cannot carry as written. */
-const HeaderValueSchema = z.string().superRefine((value, ctx) => {
-  if (HEADER_VALUE.test(value)) return;
-  ctx.addIssue({
-    code: 'custom',
-    message: /[\x00-\x08\x0a-\x1f\x7f]/.test(value)
+const HeaderValueSchema = z.string().regex(HEADER_VALUE, {
+  error: (issue) =>
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+    typeof issue.input === 'string' && /[\x00-\x08\x0a-\x1f\x7f]/.test(issue.input)
       ? 'must not contain CR, LF or other control characters'
       : 'must be ASCII: a header value cannot carry other characters as written; percent-encode them (RFC 8187)',
-  });
 });
 
 /** Request headers a step or a webhook may set: tokens for names, ASCII values without control characters. */
