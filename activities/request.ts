@@ -1,6 +1,6 @@
 // Builds the HTTP request a step describes: URL with its query merged in, headers, one Cookie header, JSON body and,
 // when the step has a secret, Standard Webhooks signature headers. Pure: the caller supplies the clock.
-import { VERSION, requestTarget, sentSecrets, type Step } from '../src/contract';
+import { VERSION, encodeCookieValue, requestTarget, sentSecrets, type Step } from '../src/contract';
 import { decodeSecret, sign } from './signing';
 
 export interface HttpRequest {
@@ -33,7 +33,7 @@ export function buildRequest(step: Step, webhookId: string, nowMs: number): Http
 
   const cookies = Object.entries(step.cookies ?? {});
   if (cookies.length > 0) {
-    headers.cookie = cookies.map(([name, value]) => `${name}=${encodeURIComponent(value)}`).join('; ');
+    headers.cookie = cookies.map(([name, value]) => `${name}=${encodeCookieValue(value)}`).join('; ');
   }
 
   if (step.signing) {

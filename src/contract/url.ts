@@ -51,9 +51,15 @@ export function requestTarget(raw: string, added: Readonly<Record<string, string
   return `${path}?${parts.join('&')}`;
 }
 
-/** RFC 3986 strict: every byte but the unreserved ALPHA / DIGIT / "-" / "." / "_" / "~" is percent-encoded. */
+/**
+ * An added name or value: every byte is percent-encoded (UTF-8) but RFC 3986's unreserved characters and the
+ * sub-delimiters and pchars that mean nothing to a query parser (`! $ ( ) * , : @ / ?`), so an OData `$top` stays
+ * `$top`. `&`, `=`, `+`, `;`, `#`, `%`, `'` and space (as %20, never `+`) are always encoded.
+ */
 export function encodeQueryComponent(value: string): string {
-  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return encodeURIComponent(value)
+    .replace(/['()*!]/g, (c) => (c === "'" ? '%27' : c))
+    .replace(/%(24|2C|3A|40|2F|3F)/g, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
 }
 
 function beforeQuery(raw: string): string {
