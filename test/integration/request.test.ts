@@ -100,7 +100,7 @@ describe('cookies and headers', () => {
 
 describe('no secret comes back through the reply', () => {
   const TOKEN = 'tok_live_4f9a8b7c6d5e';
-  const COOKIE = 'sess-Jos\u00e9-91d2c3';
+  const COOKIE = 'sess-91d2c3/Zq+y';
   const SECRET = `whsec_${Buffer.from('a-very-secret-signing-key!').toString('base64')}`;
   const step = (url: string, extra: Partial<StepInput> = {}): StepInput => ({
     url,
@@ -198,14 +198,6 @@ describe('no secret comes back through the reply', () => {
     } finally {
       await handle.terminate('test done');
     }
-  });
-
-  // axios/axios#4246 and #6919: failed requests carried the Authorization header in the error object. hookstep's
-  // failures never held request headers; kept as a guard: a 404 without an echo holds no header value at all.
-  test('axios#4246: a failure without an echo carries no request header', async () => {
-    const r = await receiver((_req, res) => json(res, 404, { error: 'no such hook' }));
-    const { failure } = await expectFailure((await start(step(r.url))).result());
-    expect(leaks(JSON.stringify({ m: failure.message, d: failure.details }), secretsOf(r.requests[0]))).toBe(false);
   });
 });
 
