@@ -127,7 +127,9 @@ function base64Cores(secret: string): string[] {
   if (secret.length < MIN_HEADER_SECRET_CHARS) return [];
   const cores = new Set<string>();
   for (let lead = 0; lead < 3; lead++) {
-    const encoded = Buffer.concat([Buffer.alloc(lead), bytes]).toString('base64').replace(/=+$/, '');
+    const encoded = Buffer.concat([Buffer.alloc(lead), bytes])
+      .toString('base64')
+      .replace(/=+$/, '');
     const total = lead + bytes.length;
     // Characters wholly made of the secret's bits: skip those mixed with the lead, stop before a mixed last one.
     const start = [0, 2, 3][lead];

@@ -177,7 +177,7 @@ describe('no secret comes back through the reply', () => {
       }, 'the pending activity to carry the last failure');
       const details = (await Promise.all(
         (pending.lastFailure!.applicationFailureInfo!.details?.payloads ?? []).map((p) =>
-          decodeWithTestKey(p as Payload),
+          decodeWithTestKey(p),
         ),
       )) as DeliveryFailureDetails[];
       const secrets = [...secretsOf(r.requests[1]), basic, 'master:hunter22-pw', 'hunter22-pw'];

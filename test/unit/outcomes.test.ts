@@ -131,10 +131,7 @@ describe('toFailure', () => {
       'is an ipv4Compatible address',
     );
     expect(blocked.details?.[0]).not.toHaveProperty('status');
-    const invalid = toFailure(
-      { kind: 'invalid-response', status: 200, reason: 'id is missing', body: '{}' },
-      ctx(),
-    );
+    const invalid = toFailure({ kind: 'invalid-response', status: 200, reason: 'id is missing', body: '{}' }, ctx());
     expect(invalid.message).toContain('HTTP 200');
     expect(invalid.message).toContain('id is missing');
     expect(invalid.nonRetryable).toBe(true);
