@@ -3,9 +3,17 @@ import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Registry } from '../../activities/registry';
-import { AUTOMATION_LIMITS, EventSchema, KNOWN_EVENT_TYPES, PublishedEventSchema, shapeProblems } from '../contract';
+import {
+  AUTOMATION_LIMITS,
+  EventSchema,
+  KNOWN_EVENT_TYPES,
+  MAX_ISSUES,
+  PublishedEventSchema,
+  shapeIssues,
+} from '../contract';
 import { problem, sendProblem } from './problems';
 import { publishEvent } from './publish';
+import { jsonPointer } from './validation';
 
 const EventTypesSchema = z.object({
   eventTypes: z.array(
@@ -20,9 +28,13 @@ export function eventRoutes(deps: { registry: Registry; client: Client; taskQueu
       { schema: { body: EventSchema, response: { 202: PublishedEventSchema, 200: PublishedEventSchema } } },
       async (request, reply) => {
         // The data of an event may nest, as orders do; within the limits of an automation's trigger.
-        const shape = shapeProblems(request.body.data, AUTOMATION_LIMITS, 'body/data');
+        const shape = shapeIssues(request.body.data, AUTOMATION_LIMITS);
         if (shape.length > 0) {
-          return sendProblem(reply, problem(400, 'the event data is too large or too deep', shape.map(splitIssue)));
+          const errors = shape.map((i) => ({ field: `body${jsonPointer(['data', ...i.path])}`, message: i.message }));
+          return sendProblem(
+            reply,
+            problem(400, 'the event data is too large or too deep', errors.slice(0, MAX_ISSUES)),
+          );
         }
         const published = await publishEvent(deps, request.body);
         return reply.code(published.duplicate ? 200 : 202).send(published);
@@ -44,9 +56,4 @@ export function eventRoutes(deps: { registry: Registry; client: Client; taskQueu
     });
     return Promise.resolve();
   };
-}
-
-function splitIssue(issue: string): { field: string; message: string } {
-  const i = issue.indexOf(': ');
-  return { field: issue.slice(0, i), message: issue.slice(i + 2) };
 }

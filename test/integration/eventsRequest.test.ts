@@ -125,4 +125,28 @@ describe.each(registryDatabases())('event requests on $name', (database) => {
     );
     expect(problem.errors).toHaveLength(3);
   });
+
+  test('a __proto__ key deep in event data is refused naming it, not as "not valid JSON"', async () => {
+    const event = JSON.parse(
+      '{"id":"e-proto","type":"order.created","entity":{"id":1,"type":"order"},"data":{"order":{"__proto__":{"x":1}}}}',
+    ) as unknown;
+    const res = await call('POST', '/v1/events', event);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { errors: unknown[] }).errors).toEqual([
+      { field: 'body/data/order/__proto__', message: '"__proto__" is not allowed as a key' },
+    ]);
+  });
+
+  test('event data holding constructor.prototype is JSON like any other and arrives as published', async () => {
+    const r = await stack.receiver((_req, res) => json(res, 200, {}));
+    const type = unique('order.created');
+    await stack.api().webhooks.create({ label: 'x', event: type, url: r.url });
+    const id = unique('evt');
+    const event = JSON.parse(
+      `{"id":"${id}","type":"${type}","entity":{"id":1,"type":"order"},"data":{"constructor":{"prototype":"p"}}}`,
+    ) as unknown;
+    expect((await call('POST', '/v1/events', event)).status).toBe(202);
+    await delivered(stack, id);
+    expect((JSON.parse(r.requests[0].body) as { data: unknown }).data).toEqual({ constructor: { prototype: 'p' } });
+  });
 });
