@@ -57,7 +57,7 @@ export function buildEventRequest(input: EventRequestInput, nowMs: number): Http
   for (const [name, value] of Object.entries(webhook.headers)) headers[name.toLowerCase()] = value;
   const keys = input.secrets.map(decodeSecret);
   Object.assign(headers, signWithEach(keys, input.messageId, Math.floor(nowMs / 1000), body));
-  const secrets = sentSecrets({ url: webhook.url, headers, body: built.body, signingSecrets: input.secrets });
+  const secrets = () => sentSecrets({ url: webhook.url, headers, body: built.body, signingSecrets: input.secrets });
   return { url, target, method: 'POST', headers, body, secrets };
 }
 

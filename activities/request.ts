@@ -11,8 +11,8 @@ export interface HttpRequest {
   method: Step['method'];
   headers: Record<string, string>;
   body: string;
-  /** Every secret this request carries, for redacting what the receiver says back (sentSecrets). */
-  secrets: string[];
+  /** Every secret this request carries, for redacting what the receiver says back (sentSecrets); listed on failure. */
+  secrets(): string[];
 }
 
 export const USER_AGENT = `hookstep/${VERSION}`;
@@ -41,13 +41,14 @@ export function buildRequest(step: Step, webhookId: string, nowMs: number): Http
   } else {
     headers['webhook-id'] = webhookId;
   }
-  const secrets = sentSecrets({
-    url: step.url,
-    query,
-    headers,
-    cookies: step.cookies,
-    body: step.body,
-    signingSecrets: step.signing ? [step.signing.secret] : [],
-  });
+  const secrets = () =>
+    sentSecrets({
+      url: step.url,
+      query,
+      headers,
+      cookies: step.cookies,
+      body: step.body,
+      signingSecrets: step.signing ? [step.signing.secret] : [],
+    });
   return { url, target, method: step.method, headers, body, secrets };
 }

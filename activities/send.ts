@@ -85,7 +85,8 @@ export async function send(req: HttpRequest, policy: SendPolicy, options: Delive
     maxAttempts: retry.maximumAttempts,
     durationMs: performance.now() - started,
     maxRetryDelayMs: Math.max(retry.maximumIntervalMs, MAX_RETRY_AFTER_MS),
-    secrets: req.secrets,
+    // Listed only now: a delivered attempt never pays for it.
+    secrets: req.secrets(),
   });
 }
 

@@ -34,7 +34,7 @@ describe('sentSecrets', () => {
     expect(secrets).toEqual(expect.arrayContaining([`Bearer ${TOKEN}`, TOKEN, 'José-cookie-1', SECRET]));
     expect(secrets).toEqual(expect.arrayContaining(['querysecret99', 'added-sig-value', 'body-pass-123']));
     expect(secrets).toContain(req.headers['webhook-signature'].slice(3));
-    expect(req.secrets).toEqual(secrets);
+    expect(req.secrets()).toEqual(secrets);
     // Plain headers, short values, names, other query and body values are not secrets.
     for (const plain of ['application/json', 'acme', '2', 'hello there', 'msg_1', 'page', 'password']) {
       expect(secrets).not.toContain(plain);
@@ -89,7 +89,7 @@ describe('a failure from toFailure', () => {
         maxAttempts: 3,
         durationMs: 1,
         maxRetryDelayMs: 1,
-        secrets: req.secrets,
+        secrets: req.secrets(),
       },
     );
     const snippet = (failure.details?.[0] as DeliveryFailureDetails).bodySnippet!;
@@ -111,7 +111,7 @@ describe('a failure from toFailure', () => {
         maxAttempts: 1,
         durationMs: 1,
         maxRetryDelayMs: 1,
-        secrets: req.secrets,
+        secrets: req.secrets(),
       },
     );
     expect((failure.details?.[0] as DeliveryFailureDetails).bodySnippet).not.toContain(TOKEN.slice(0, 8));
