@@ -190,7 +190,7 @@ describe('no secret comes back through the reply', () => {
         const described = await temporalCli(['workflow', 'describe', '--workflow-id', handle.workflowId], codec);
         expect(described).toContain('HttpRetryableStatus');
         // The CLI decoded the details through the codec server: the redacted snippet is there to read.
-        expect(leaks(described, ['[redacted]'])).toBe(true);
+        expect(described).toContain('[redacted]');
         expect(leaks(described, secrets)).toBe(false);
       } finally {
         await codec.close();
