@@ -176,9 +176,7 @@ describe('no secret comes back through the reply', () => {
         return p?.lastFailure?.applicationFailureInfo ? p : undefined;
       }, 'the pending activity to carry the last failure');
       const details = (await Promise.all(
-        (pending.lastFailure!.applicationFailureInfo!.details?.payloads ?? []).map((p) =>
-          decodeWithTestKey(p),
-        ),
+        (pending.lastFailure!.applicationFailureInfo!.details?.payloads ?? []).map((p) => decodeWithTestKey(p)),
       )) as DeliveryFailureDetails[];
       const secrets = [...secretsOf(r.requests[1]), basic, 'master:hunter22-pw', 'hunter22-pw'];
       expect(details[0].bodySnippet).toContain('[redacted]');
