@@ -2,7 +2,7 @@
 // an operator can act on. Every failure the activity raises is made here.
 import { ApplicationFailure } from '@temporalio/common';
 import { FailureType, redact, type DeliveryFailureDetails } from '../src/contract';
-import { snippet } from './response';
+import { SNIPPET_BYTES, snippet } from './response';
 
 // `body` is the reply as read; a failure keeps a snippet of it, with every secret the request carried redacted.
 export type Outcome =
@@ -102,8 +102,10 @@ export function toFailure(outcome: Outcome, ctx: AttemptContext): ApplicationFai
   };
   if (outcome.kind === 'status' || outcome.kind === 'invalid-response') {
     details.status = outcome.status;
-    // Redacted before it is cut, so a secret across the cut leaves no readable part behind.
-    const kept = outcome.body ? snippet(redact(outcome.body, secrets)) : undefined;
+    // Redacted before it is cut, so a secret across the cut leaves no readable part behind; only as far as an
+    // encoded secret that starts inside the snippet can reach (12 characters per character: `\uD83D\uDE00`).
+    const reach = SNIPPET_BYTES + 12 * Math.max(0, ...secrets.map((s) => s.length));
+    const kept = outcome.body ? snippet(redact(outcome.body.slice(0, reach), secrets)) : undefined;
     if (kept) details.bodySnippet = kept;
   }
   let nextRetryDelay: number | undefined;
