@@ -1,14 +1,16 @@
 // The one table from a delivery outcome to its ApplicationFailure: type, whether Temporal retries it, and a message
 // an operator can act on. Every failure the activity raises is made here.
 import { ApplicationFailure } from '@temporalio/common';
-import { FailureType, type DeliveryFailureDetails } from '../src/contract';
+import { FailureType, redact, type DeliveryFailureDetails } from '../src/contract';
+import { SNIPPET_BYTES, snippet } from './response';
 
+// `body` is the reply as read; a failure keeps a snippet of it, with every secret the request carried redacted.
 export type Outcome =
-  | { kind: 'status'; status: number; retryAfterMs?: number; bodySnippet?: string }
+  | { kind: 'status'; status: number; retryAfterMs?: number; body?: string }
   | { kind: 'timeout'; timeoutMs: number }
   | { kind: 'connection'; code: string }
   | { kind: 'blocked'; host: string; range: string }
-  | { kind: 'invalid-response'; status: number; reason: string; bodySnippet?: string };
+  | { kind: 'invalid-response'; status: number; reason: string; body?: string };
 
 interface Row {
   type: FailureType;
@@ -85,10 +87,13 @@ export interface AttemptContext {
   durationMs: number;
   /** Upper bound for a Retry-After the receiver asks for, so a step's total time stays finite. */
   maxRetryDelayMs: number;
+  /** Every secret the request carried (sentSecrets): cut out of the snippet and the message. */
+  secrets?: readonly string[];
 }
 
 export function toFailure(outcome: Outcome, ctx: AttemptContext): ApplicationFailure {
   const row = classify(outcome);
+  const secrets = ctx.secrets ?? [];
   const details: DeliveryFailureDetails = {
     method: ctx.method,
     url: ctx.url,
@@ -97,7 +102,11 @@ export function toFailure(outcome: Outcome, ctx: AttemptContext): ApplicationFai
   };
   if (outcome.kind === 'status' || outcome.kind === 'invalid-response') {
     details.status = outcome.status;
-    if (outcome.bodySnippet) details.bodySnippet = outcome.bodySnippet;
+    // Redacted before it is cut, so a secret across the cut leaves no readable part behind; only as far as an
+    // encoded secret that starts inside the snippet can reach (12 characters per character: `\uD83D\uDE00`).
+    const reach = SNIPPET_BYTES + 12 * Math.max(0, ...secrets.map((s) => s.length));
+    const kept = outcome.body ? snippet(redact(outcome.body.slice(0, reach), secrets)) : undefined;
+    if (kept) details.bodySnippet = kept;
   }
   let nextRetryDelay: number | undefined;
   if (row.retryable && outcome.kind === 'status' && outcome.retryAfterMs !== undefined) {
@@ -113,7 +122,10 @@ export function toFailure(outcome: Outcome, ctx: AttemptContext): ApplicationFai
         : 'will retry';
   return ApplicationFailure.create({
     type: row.type,
-    message: `${ctx.method} ${ctx.url} ${describe(outcome)} on attempt ${ctx.attempt}; ${next} (${row.reason})`,
+    message: redact(
+      `${ctx.method} ${ctx.url} ${describe(outcome)} on attempt ${ctx.attempt}; ${next} (${row.reason})`,
+      secrets,
+    ),
     nonRetryable: !row.retryable,
     details: [details],
     nextRetryDelay,

@@ -2,7 +2,7 @@
 // return the typed body or throw the classified ApplicationFailure. Free of Temporal's activity context, so a
 // benchmark can call it directly.
 import { performance } from 'node:perf_hooks';
-import { request, type Dispatcher } from 'undici';
+import type { Dispatcher } from 'undici';
 import {
   DestinationBlockedError,
   displayUrl,
@@ -13,7 +13,7 @@ import {
 import { toFailure, type Outcome } from './outcomes';
 import { deadline } from './deadline';
 import type { HttpRequest } from './request';
-import { judgeReply, readCapped, snippet, textOf, type Arrived } from './response';
+import { judgeReply, readCapped, textOf, type Arrived } from './response';
 import { parseRetryAfter } from './retryAfter';
 
 /** How an attempt is judged: its deadline, what counts as delivered, what the reply must hold, what comes next. */
@@ -53,8 +53,10 @@ export async function send(req: HttpRequest, policy: SendPolicy, options: Delive
 
   let outcome: Outcome;
   try {
-    const res = await request(req.url, {
-      dispatcher: options.agent,
+    // The dispatcher, not undici's request(url): that one re-parses the target as a URL, which re-encodes its query.
+    const res = await options.agent.request({
+      origin: req.url.origin,
+      path: req.target,
       method: req.method,
       headers: req.headers,
       body: req.body,
@@ -83,6 +85,8 @@ export async function send(req: HttpRequest, policy: SendPolicy, options: Delive
     maxAttempts: retry.maximumAttempts,
     durationMs: performance.now() - started,
     maxRetryDelayMs: Math.max(retry.maximumIntervalMs, MAX_RETRY_AFTER_MS),
+    // Listed only now: a delivered attempt never pays for it.
+    secrets: req.secrets(),
   });
 }
 
@@ -114,14 +118,14 @@ async function answerOf(
       if (typed.reply) result.reply = typed.reply;
       return { result };
     }
-    return { outcome: { kind: 'invalid-response', status, reason: typed.reason, bodySnippet: snippet(typed.text) } };
+    return { outcome: { kind: 'invalid-response', status, reason: typed.reason, body: typed.text } };
   }
   return {
     outcome: {
       kind: 'status',
       status,
       retryAfterMs: parseRetryAfter(headerOf(res, 'retry-after'), Date.now()),
-      bodySnippet: snippet(await textOf(arrived.bytes, headers)),
+      body: await textOf(arrived.bytes, headers),
     },
   };
 }

@@ -8,12 +8,14 @@ import {
   AUTOMATION_LIMITS,
   EventSchema,
   KNOWN_EVENT_TYPES,
+  MAX_ISSUES,
   PublishedEventSchema,
-  shapeProblems,
+  shapeIssues,
   tenantFor,
 } from '../contract';
 import { otherTenant, problem, sendProblem } from './problems';
 import { publishEvent } from './publish';
+import { jsonPointer } from './validation';
 
 const EventTypesSchema = z.object({
   eventTypes: z.array(
@@ -28,9 +30,13 @@ export function eventRoutes(deps: { registry: Registry; client: Client; taskQueu
       { schema: { body: EventSchema, response: { 202: PublishedEventSchema, 200: PublishedEventSchema } } },
       async (request, reply) => {
         // The data of an event may nest, as orders do; within the limits of an automation's trigger.
-        const shape = shapeProblems(request.body.data, AUTOMATION_LIMITS, 'body/data');
+        const shape = shapeIssues(request.body.data, AUTOMATION_LIMITS);
         if (shape.length > 0) {
-          return sendProblem(reply, problem(400, 'the event data is too large or too deep', shape.map(splitIssue)));
+          const errors = shape.map((i) => ({ field: `body${jsonPointer(['data', ...i.path])}`, message: i.message }));
+          return sendProblem(
+            reply,
+            problem(400, 'the event data is too large or too deep', errors.slice(0, MAX_ISSUES)),
+          );
         }
         const tenant = tenantFor(request.tenantScope, request.body.tenant);
         if (tenant === undefined) return sendProblem(reply, otherTenant('body/tenant'));
@@ -55,9 +61,4 @@ export function eventRoutes(deps: { registry: Registry; client: Client; taskQueu
     });
     return Promise.resolve();
   };
-}
-
-function splitIssue(issue: string): { field: string; message: string } {
-  const i = issue.indexOf(': ');
-  return { field: issue.slice(0, i), message: issue.slice(i + 2) };
 }

@@ -1,8 +1,9 @@
-// Request bodies are read by Fastify's own JSON parser (with its prototype-poisoning checks), and a body holding a
+// Request bodies are read by Fastify's own JSON parser, and a body holding a
 // number a double would change is refused: a 400 naming each such number, never an order id silently rounded and
 // published (issue 18). An ordinary body pays only the pre-check for it.
 import type { FastifyInstance } from 'fastify';
 import { inexactNumbersIn, type JsonPath } from '../contract';
+import { jsonPointer } from './validation';
 
 /** A request body with numbers a double cannot hold exactly; `paths` locate them in the body. */
 export class InexactNumbersError extends Error {
@@ -13,7 +14,9 @@ export class InexactNumbersError extends Error {
 }
 
 export function refuseInexactNumbers(app: FastifyInstance): void {
-  const parse = app.getDefaultJsonParser('error', 'error');
+  // As the server is made (server.ts): "__proto__" and "constructor" stay plain keys, and the shape check refuses a
+  // "__proto__" naming its field rather than calling the body not JSON.
+  const parse = app.getDefaultJsonParser('ignore', 'ignore');
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = body as string;
@@ -28,5 +31,5 @@ export function refuseInexactNumbers(app: FastifyInstance): void {
 
 /** `body/data/orderId`: a JSON pointer (RFC 6901) into the body, as the API names every field. */
 export function bodyPointer(path: JsonPath): string {
-  return ['body', ...path.map((k) => String(k).replaceAll('~', '~0').replaceAll('/', '~1'))].join('/');
+  return `body${jsonPointer(path)}`;
 }

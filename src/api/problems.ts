@@ -1,9 +1,9 @@
 // Errors as RFC 9457 problem details: a type URI, a title, the status, a detail, and for a bad request every field
 // that is wrong with what is wrong with it. No value from the request is ever echoed: it may be a secret.
 import type { FastifyError, FastifyReply } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { INEXACT_NUMBER_REASON, MAX_ISSUES, OTHER_TENANT_MESSAGE } from '../contract';
 import { InexactNumbersError, bodyPointer } from './json';
+import type { FieldError } from './validation';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
@@ -49,12 +49,12 @@ export function sendProblem(reply: FastifyReply, p: Problem, headers: Record<str
 
 /** Fastify's and zod's errors as problems; anything unexpected is a 500 that says nothing of its cause. */
 export function problemOf(err: FastifyError): Problem {
-  if (hasZodFastifySchemaValidationErrors(err)) {
+  if (err.code === 'FST_ERR_VALIDATION' && Array.isArray(err.validation)) {
     const where = err.validationContext ?? 'body';
     // The first reason for each field, as the CLI and the workflows report them.
     const errors = new Map<string, string>();
-    for (const v of err.validation) {
-      const field = `${where}${v.instancePath || ''}`;
+    for (const v of err.validation as FieldError[]) {
+      const field = `${where}${v.instancePath}`;
       if (!errors.has(field)) errors.set(field, v.message ?? 'is invalid');
     }
     const list = [...errors].map(([field, message]) => ({ field, message }));

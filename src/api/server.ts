@@ -3,14 +3,15 @@
 import type { Client } from '@temporalio/client';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
 import type { Registry } from '../../activities/registry';
-import { VERSION } from '../contract';
+import { AUTOMATION_LIMITS, MAX_ISSUES, VERSION, shapeIssues } from '../contract';
 import { requireApiKey } from './auth';
 import { eventRoutes } from './events';
 import { refuseInexactNumbers } from './json';
-import { problemOf, sendProblem } from './problems';
+import { problem, problemOf, sendProblem } from './problems';
 import { tenantRoutes } from './tenants';
+import { jsonPointer, validatorCompiler } from './validation';
 import { webhookRoutes } from './webhooks';
 
 export interface ApiOptions {
@@ -24,7 +25,25 @@ export interface ApiOptions {
 }
 
 export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
-  const app = Fastify({ bodyLimit: options.bodyLimit ?? 1024 * 1024, logger: options.logger ?? false });
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  // A "__proto__" key is valid JSON: Fastify's default parser calls it "not valid JSON", and a schema's copy would drop
+  // it silently. JSON.parse keeps it as a plain key, and the shape check below refuses it naming the field.
+  const app = Fastify({
+    bodyLimit,
+    logger: options.logger ?? false,
+    onProtoPoisoning: 'ignore',
+    onConstructorPoisoning: 'ignore',
+  });
+  // Event data sits one level below the body, within an automation trigger's depth.
+  const bodyShape = { maxDepth: AUTOMATION_LIMITS.maxDepth + 1, maxBytes: bodyLimit };
+  app.addHook('preValidation', (request, reply, done) => {
+    const issues = shapeIssues(request.body, bodyShape);
+    if (issues.length === 0) return done();
+    const errors = issues
+      .slice(0, MAX_ISSUES)
+      .map((i) => ({ field: `body${jsonPointer(i.path)}`, message: i.message }));
+    void sendProblem(reply, problem(400, 'the body does not match the schema', errors));
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   refuseInexactNumbers(app);

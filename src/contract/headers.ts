@@ -27,3 +27,15 @@ export function isReservedHeader(name: string): boolean {
   const lower = name.toLowerCase();
   return RESERVED_HEADERS.has(lower) || lower.startsWith(RESERVED_HEADER_PREFIX);
 }
+
+/** RFC 6265 §4.1.1 cookie-octets: what a cookie value may hold as it is. */
+const COOKIE_VALUE = /^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$/;
+
+/**
+ * A cookie value as sent: as written when it is a valid cookie value (a base64 session `eyJh...=` stays byte for
+ * byte); otherwise percent-encoded whole as UTF-8 (`José` → `Jos%C3%A9`, `%` → `%25`), so a server that decodes
+ * reads back exactly what was written. Lone surrogates are refused by the step schema before this.
+ */
+export function encodeCookieValue(value: string): string {
+  return COOKIE_VALUE.test(value) ? value : encodeURIComponent(value);
+}

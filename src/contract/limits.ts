@@ -35,13 +35,20 @@ function pathOf(node: Node | undefined): PropertyKey[] {
 
 /** The problems of `value`'s shape, each naming where (`label.path`); empty when it is within the limits. */
 export function shapeProblems(value: unknown, limits: InputLimits, label: string): string[] {
-  const problems: string[] = [];
+  return shapeIssues(value, limits).map(
+    ({ path, message }) => `${formatPath(label ? [label, ...path] : path) || '(input)'}: ${message}`,
+  );
+}
+
+/** The problems of `value`'s shape, each with the path of the field at fault (empty for the whole input). */
+export function shapeIssues(value: unknown, limits: InputLimits): { path: PropertyKey[]; message: string }[] {
+  const problems: { path: PropertyKey[]; message: string }[] = [];
   let bytes = 0;
   const stack: Node[] = [{ value, depth: 0 }];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.depth > limits.maxDepth) {
-      return [`${formatPath([label, ...pathOf(node)]) || '(input)'}: nested more than ${limits.maxDepth} levels deep`];
+      return [{ path: pathOf(node), message: `nested more than ${limits.maxDepth} levels deep` }];
     }
     const v = node.value;
     // The size of the JSON text, give or take escapes.
@@ -56,14 +63,13 @@ export function shapeProblems(value: unknown, limits: InputLimits, label: string
       bytes += 1 + Math.max(keys.length, 1);
       for (const key of keys) {
         bytes += utf8Length(key) + 3;
-        if (key === '__proto__') {
-          problems.push(`${formatPath([label, ...pathOf(node), key])}: "__proto__" is not allowed as a key`);
-        }
+        if (key === '__proto__')
+          problems.push({ path: [...pathOf(node), key], message: '"__proto__" is not allowed as a key' });
         stack.push({ value: record[key], depth: node.depth + 1, parent: node, key });
       }
     }
     if (bytes > limits.maxBytes) {
-      return [`${label || '(input)'}: is larger than ${Math.round(limits.maxBytes / 1024)} KiB once encoded`];
+      return [{ path: [], message: `is larger than ${Math.round(limits.maxBytes / 1024)} KiB once encoded` }];
     }
   }
   return problems;
@@ -78,12 +84,12 @@ export function capIssues(issues: readonly string[]): string[] {
   return shown;
 }
 
-/** ['steps', 2, 'with', 'url'] → steps[2].with.url; keys with odd characters are quoted, long ones cut. */
+/** ['steps', 2, 'with', 'url'] → steps[2].with.url; keys with odd characters (or none) are quoted, long ones cut. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = '';
   for (const key of path) {
     if (typeof key === 'number') out += `[${key}]`;
-    else if (key !== '') {
+    else {
       const text = String(key).length > KEY_CHARS ? `${String(key).slice(0, KEY_CHARS)}…` : String(key);
       out += (out ? '.' : '') + (/^[\w.-]+$/.test(text) ? text : JSON.stringify(text));
     }

@@ -51,7 +51,9 @@ test("step 1's declared fields reach step 2's URL path, a header, a query parame
 
   expect(JSON.parse(desk.requests[0].body)).toEqual({ orderId: 'AG-1:ORD-9', total: 53 });
   const sent = chat.requests[0];
-  expect(sent.url).toBe('/hooks/T%2042%2Fx?ticket=T+42%2Fx');
+  // An added query value: a space is %20 (never +), and / means nothing to a query parser, so it is kept.
+  expect(sent.url).toBe('/hooks/T%2042%2Fx?ticket=T%2042/x');
+  expect(new URL(sent.url, 'http://x').searchParams.get('ticket')).toBe('T 42/x');
   expect(sent.headers['x-priority']).toBe('3');
   expect(JSON.parse(sent.body)).toEqual({ priority: 3, status: 200, text: 'Ticket T 42/x opened for AG-1:ORD-9' });
   expect(result.steps.createTicket).toEqual({ status: 200, body: { ticketId: 'T 42/x', priority: 3 }, attempts: 1 });

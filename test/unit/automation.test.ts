@@ -153,8 +153,7 @@ describe('validateAutomation rejects, naming the field', () => {
   it('an unknown top-level key', () => {
     const issues = issuesOf({ ...automationOf(send('a')), stpes: [] });
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatch(/^\(input\): /);
-    expect(issues[0]).toContain('stpes');
+    expect(issues).toEqual(['stpes: is not a known field']);
   });
 
   it('an unknown step type', () => {
@@ -186,8 +185,7 @@ describe('validateAutomation rejects, naming the field', () => {
   it('an unknown key on a step, naming the key', () => {
     const issues = issuesOf(automationOf({ id: 'w', type: 'delay', for: '1s', with: {} } as StepIn));
     expect(issues).toHaveLength(1);
-    expect(issues[0]).toMatch(/^steps\[0\]: /);
-    expect(issues[0]).toContain('"with"');
+    expect(issues).toEqual(['steps[0].with: is not a known field']);
   });
 
   it('an unknown onFailure', () => {

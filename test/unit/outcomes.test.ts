@@ -63,7 +63,7 @@ describe('classify', () => {
 
 describe('toFailure', () => {
   it('words a 404 for an operator', () => {
-    const failure = toFailure({ kind: 'status', status: 404, bodySnippet: 'no such hook' }, ctx());
+    const failure = toFailure({ kind: 'status', status: 404, body: 'no such hook' }, ctx());
     expect(failure).toBeInstanceOf(ApplicationFailure);
     expect(failure.message).toBe('POST https://api.example.com/hooks got HTTP 404 on attempt 1; not retried (4xx)');
     expect(failure.type).toBe(FailureType.HttpClientError);
@@ -131,10 +131,7 @@ describe('toFailure', () => {
       'is an ipv4Compatible address',
     );
     expect(blocked.details?.[0]).not.toHaveProperty('status');
-    const invalid = toFailure(
-      { kind: 'invalid-response', status: 200, reason: 'id is missing', bodySnippet: '{}' },
-      ctx(),
-    );
+    const invalid = toFailure({ kind: 'invalid-response', status: 200, reason: 'id is missing', body: '{}' }, ctx());
     expect(invalid.message).toContain('HTTP 200');
     expect(invalid.message).toContain('id is missing');
     expect(invalid.nonRetryable).toBe(true);
@@ -155,7 +152,7 @@ describe('toFailure', () => {
     expect(signature).toMatch(/^v1,/);
     const attempt = ctx({ method: req.method, url: displayUrl(req.url) });
     const outcomes: Outcome[] = [
-      { kind: 'status', status: 401, bodySnippet: 'unauthorized' },
+      { kind: 'status', status: 401, body: 'unauthorized' },
       { kind: 'status', status: 503, retryAfterMs: 1000 },
       { kind: 'status', status: 302 },
       { kind: 'timeout', timeoutMs: 1000 },

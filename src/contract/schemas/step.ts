@@ -15,6 +15,7 @@ import { STEP_LIMITS, capIssues, shapeProblems, utf8Length } from '../limits';
 import { DurationSchema, durationAtMost } from './duration';
 import { formatIssues } from './issues';
 import { inexactNumberIssues } from '../numbers';
+import { urlWritingProblem } from '../url';
 
 export const ScalarSchema = z.union([z.string(), z.number(), z.boolean()], {
   error: 'must be a string, number or boolean',
@@ -52,6 +53,11 @@ export const UrlSchema = z
   .string({ error: 'is required and must be a string' })
   .max(MAX_URL_LENGTH, { error: `must be at most ${MAX_URL_LENGTH} characters` })
   .superRefine((value, ctx) => {
+    const written = urlWritingProblem(value);
+    if (written) {
+      ctx.addIssue({ code: 'custom', message: written });
+      return;
+    }
     let url: URL;
     try {
       url = new URL(value);
@@ -67,6 +73,13 @@ export const UrlSchema = z
     }
   });
 
+/** Lone surrogates have no UTF-8 encoding: percent-encoding one would throw, and URLSearchParams would write U+FFFD. */
+const wellFormed = (value: string) => !/\p{Cs}/u.test(value);
+const LONE_SURROGATE = { error: 'must not contain a lone UTF-16 surrogate: it has no UTF-8 encoding' };
+
+/** A query parameter's value: the scalar as text, percent-encoded as UTF-8. */
+const QueryValueSchema = ScalarSchema.refine((v) => typeof v !== 'string' || wellFormed(v), LONE_SURROGATE);
+
 const HeaderNameSchema = z
   .string()
   .regex(TOKEN, { error: 'header names must be HTTP tokens (no spaces, CR, LF or separators)' })
@@ -74,9 +87,18 @@ const HeaderNameSchema = z
     error: 'this header is set by hookstep (use `cookies` for Cookie, `idempotencyKey` for webhook-id)',
   });
 
-/** Request headers a step or a webhook may set: tokens for names, no control characters in values. */
+/** A header value, refused with the rule it breaks: a control character, or text HTTP cannot carry as written. */
+const HeaderValueSchema = z.string().regex(HEADER_VALUE, {
+  error: (issue) =>
+    // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+    typeof issue.input === 'string' && /[\x00-\x08\x0a-\x1f\x7f]/.test(issue.input)
+      ? 'must not contain CR, LF or other control characters'
+      : 'must be ASCII: a header value cannot carry other characters as written; percent-encode them (RFC 8187)',
+});
+
+/** Request headers a step or a webhook may set: tokens for names, ASCII values without control characters. */
 export const HeadersSchema = z
-  .record(HeaderNameSchema, z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }))
+  .record(HeaderNameSchema, HeaderValueSchema)
   .refine((h) => Object.keys(h).length <= MAX_HEADERS, { error: `at most ${MAX_HEADERS} headers` });
 
 /** A retry policy over hookstep's defaults; backoffCoefficient 1 gives a fixed schedule (Ecwid's: every 15 minutes). */
@@ -92,17 +114,20 @@ export const StepObjectSchema = z.strictObject({
   url: UrlSchema.meta({ description: 'Where to send the request: http or https only.' }),
   method: z.enum(['POST', 'PUT', 'PATCH', 'DELETE']).default(DEFAULT_METHOD),
   query: z
-    .record(z.string().min(1), ScalarSchema)
+    .record(
+      z.string().min(1, { error: 'parameter names must not be empty' }).refine(wellFormed, LONE_SURROGATE),
+      QueryValueSchema,
+    )
     .optional()
     .meta({ description: "Merged into the URL's own query string." }),
   headers: HeadersSchema.optional(),
   cookies: z
     .record(
       z.string().regex(TOKEN, { error: 'cookie names must be HTTP tokens' }),
-      z.string().regex(HEADER_VALUE, { error: 'must not contain CR, LF or control characters' }),
+      z.string().refine(wellFormed, LONE_SURROGATE),
     )
     .optional()
-    .meta({ description: 'Sent as one Cookie header; values are percent-encoded.' }),
+    .meta({ description: 'Sent as one Cookie header; values are percent-encoded as UTF-8 (José: Jos%C3%A9).' }),
   body: z
     .record(z.string(), BodyValueSchema)
     .optional()
