@@ -177,7 +177,8 @@ export function parseJsonMarkingInexact(text: string): unknown {
 /** One issue per inexact-number mark in `input`, `label.path: reason; send it as a string`, for InvalidStep/Automation. */
 export function inexactNumberIssues(input: unknown, label: string): string[] {
   return inexactNumberPaths(input).map(
-    (path) => `${formatPath([label, ...path]) || '(input)'}: ${INEXACT_NUMBER_REASON}; send it as a string`,
+    (path) =>
+      `${formatPath(label ? [label, ...path] : path) || '(input)'}: ${INEXACT_NUMBER_REASON}; send it as a string`,
   );
 }
 

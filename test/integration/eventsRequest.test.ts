@@ -3,7 +3,8 @@
 // Ecwid's ?eventtype=, XML that a strict parser (expat) reads back exactly or EventNotSendable with nothing sent,
 // replies redacted of the webhook's secrets, and API problems that name the field at fault.
 import type { ServerResponse } from 'node:http';
-import { FailureType, redact, type DeliveryFailureDetails } from '../../src/contract';
+import { DEFAULT_TENANT, FailureType, redact, type DeliveryFailureDetails } from '../../src/contract';
+import { fanOutWorkflowId } from '../../src/api/publish';
 import { delivered, unique, useEventStack } from '../helpers/events';
 import { expectFailure } from '../helpers/failures';
 import { json, type Received } from '../helpers/receiver';
@@ -20,7 +21,7 @@ describe.each(registryDatabases())('event requests on $name', (database) => {
     });
   /** The delivery run of an event to a webhook, once the event's fan-out has started it. */
   const deliveryOf = async (webhookId: string, eventId: string) => {
-    await stack.temporal().client.workflow.getHandle(`event/${eventId}`).result();
+    await stack.temporal().client.workflow.getHandle(fanOutWorkflowId(DEFAULT_TENANT, eventId)).result();
     return stack.temporal().client.workflow.getHandle(`${webhookId}/${eventId}`);
   };
 
