@@ -22,7 +22,7 @@ afterAll(async () => {
   await temporal?.close();
 });
 
-test('a 500 then a 200: one INFO line per attempt, and no WARN or stack for the routine 500', async () => {
+test('apache/iceberg#10206 (a whole stack trace for every retry): a 500 then a 200 log one INFO line per attempt, and no WARN or stack for the routine 500', async () => {
   const step = { url: `${receiver.url}/flaky`, body: { orderId: 'L-1' }, retry: { initialInterval: '1s' } };
   const handle = await startSendWebhook(temporal.client, step, { taskQueue });
   await handle.result();

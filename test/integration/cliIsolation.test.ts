@@ -18,7 +18,7 @@ function plantedState(): string {
   return dir;
 }
 
-test('a CLI process of a test is refused the checkout, or any directory in it, as its working directory', () => {
+test('puppetlabs/bolt#1792 (tests picked up the local project state): a CLI process of a test is refused the checkout, or any directory in it, as its working directory', () => {
   for (const dir of [ROOT, join(ROOT, 'test'), join(ROOT, 'node_modules', '..')]) {
     expect(() => spawnCli(['--version'], {}, dir)).toThrow(/must not run in the checkout/);
   }

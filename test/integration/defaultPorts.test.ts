@@ -43,7 +43,7 @@ test('every default port of npm start and of hookstep receive is its own', () =>
   expect(new Set(Object.values(DEFAULTS)).size).toBe(Object.keys(DEFAULTS).length);
 });
 
-test('npm start and hookstep receive run side by side with their defaults, and a webhook reaches Temporal', async () => {
+test('hassio-addons/app-glances#487 (two servers of one tool on one default port): npm start and hookstep receive run side by side with their defaults, and a webhook reaches Temporal', async () => {
   for (const [role, port] of Object.entries(DEFAULTS)) await expectFree(port, role);
   // Nothing of the test run's own setup: the defaults are what is tested.
   const env = { TEMPORAL_ADDRESS: '', HOOKSTEP_API_KEY: '', HOOKSTEP_API_URL: '', HOOKSTEP_CODEC_TOKEN: '' };

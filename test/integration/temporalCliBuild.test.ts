@@ -17,7 +17,7 @@ const cleanups: (() => void)[] = [];
 const afterTest = (fn: () => void) => cleanups.push(fn);
 afterEach(() => cleanups.splice(0).forEach((fn) => fn()));
 
-test('SLOW (Go build cache: seconds to a minute): with no temporal CLI anywhere, it is built with Go into GOBIN after one line', async () => {
+test('temporalio/sdk-typescript#1702 (a first run fetched the dev server without a word): with no temporal CLI anywhere, it is built with Go into GOBIN after one line saying so; SLOW (Go build cache: seconds to a minute)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'hookstep-gobuild-'));
   const env = {
     // Go, and nothing that holds this machine's own temporal CLI.
@@ -42,7 +42,7 @@ test('SLOW (Go build cache: seconds to a minute): with no temporal CLI anywhere,
   expect(again).toEqual([]);
 }, 600_000);
 
-test('hookstep dev with no temporal CLI, no Go and no download fails saying what to install', async () => {
+test('temporalio/sdk-python#681 (no dev server without internet): hookstep dev with no temporal CLI, no Go and no download fails saying what to install', async () => {
   const { code, stderr } = await runCli(['dev', '--ephemeral', '--port', '0'], {
     PATH: '/usr/bin:/bin',
     GOBIN: '',
