@@ -37,7 +37,7 @@ test('an unexpected error, or an ApplicationFailure of a type hookstep does not 
     ApplicationFailure.create({ message: 'no type' }),
   ];
   for (const error of unexpected) wrapped.warn('Activity failed', { error });
-  expect(seen.map(([level, , meta]) => [level, meta?.error])).toEqual(unexpected.map((e) => ['WARN', e]));
+  expect(seen.map(([level, , meta]) => [level, meta?.error as unknown])).toEqual(unexpected.map((e) => ['WARN', e]));
 });
 
 test('every other line passes unchanged, at its own level', () => {
