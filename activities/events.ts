@@ -66,7 +66,9 @@ export function createEventActivities(
       limit: number;
     }): Promise<SubscriberPage> {
       const tenant = query.tenant ?? DEFAULT_TENANT;
-      const page = await (await repos()).webhooks.subscribers(tenant, query.type, query.after, query.limit);
+      // A local activity's retries never show in the Web UI: without a registry the fan-out fails, visibly.
+      const registry = await repos({ retryable: false });
+      const page = await registry.webhooks.subscribers(tenant, query.type, query.after, query.limit);
       return {
         subscribers: page.map(subscriberOf),
         next: page.length === query.limit ? page.at(-1)!.id : undefined,
@@ -76,7 +78,8 @@ export function createEventActivities(
     async deliverEvent(call: EventDeliveryCall): Promise<EventDeliveryResult> {
       const ctx = Context.current();
       const attempt = ctx.info.attempt + (call.attemptsBefore ?? 0);
-      const { webhooks, events } = await repos();
+      // Retryable: the next attempt may land on a worker that has the registry, and the delivery goes on.
+      const { webhooks, events } = await repos({ retryable: true });
       const tenant = call.tenant ?? DEFAULT_TENANT;
       const scope = tenantScope(tenant);
       const [webhook, secrets, event] = await Promise.all([
@@ -103,12 +106,15 @@ export function createEventActivities(
   };
 }
 
-/** The registry when a delivery first needs it: opened once, and again after a failed opening. */
-function lazyRegistry(source: RegistrySource | undefined): () => Promise<Registry> {
+/**
+ * The registry when a delivery first needs it: opened once, and again after a failed opening. A worker without one
+ * (`hookstep worker` without HOOKSTEP_DATABASE_URL) fails event work with RegistryUnavailable: an embedded registry
+ * of its own would be one no API writes to, and every event would fan out to no one (issue 19, item 3).
+ */
+function lazyRegistry(source: RegistrySource | undefined): (o: { retryable: boolean }) => Promise<Registry> {
   let opening: Promise<Registry> | undefined;
-  return () => {
-    // Retryable on purpose: a worker deployed without the registry can be fixed, and the delivery then goes on.
-    if (!source) throw new Error('this worker has no registry of event webhooks (see HOOKSTEP_DATABASE_URL)');
+  return ({ retryable }) => {
+    if (!source) throw registryUnavailable(retryable);
     if (typeof source !== 'function') return Promise.resolve(source);
     opening ??= source().catch((err: unknown) => {
       opening = undefined;
@@ -144,6 +150,16 @@ function subscriberOf(webhook: Webhook): Subscriber {
     timeoutMs: toMs(webhook.timeout),
     retry: resolveRetry(webhook),
   };
+}
+
+function registryUnavailable(retryable: boolean): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: FailureType.RegistryUnavailable,
+    message:
+      'this worker has no registry of event webhooks: set HOOKSTEP_DATABASE_URL to the PostgreSQL database ' +
+      'the API uses (an embedded registry serves only `hookstep dev`, where the API runs in the same process)',
+    nonRetryable: !retryable,
+  });
 }
 
 function notSendable(message: string): ApplicationFailure {

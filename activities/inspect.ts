@@ -11,9 +11,10 @@ export const DELIVERED = 'Delivered';
 export const DELIVERIES_METRIC = 'hookstep_deliveries';
 export const ATTEMPT_DURATION_METRIC = 'hookstep_delivery_attempt_duration';
 
-/** One line per attempt. */
+/** One line per attempt: the signal of a delivery's progress, so at INFO (the SDK's own line for it is DEBUG). */
 export interface AttemptRecord {
   time: string;
+  level: 'INFO';
   msg: 'delivery attempt';
   workflowId: string;
   runId: string;
@@ -87,6 +88,7 @@ function report(ctx: Context, facts: AttemptFacts, log: AttemptLog | undefined, 
   const execution = ctx.info.workflowExecution;
   log?.({
     time: new Date().toISOString(),
+    level: 'INFO',
     msg: 'delivery attempt',
     workflowId: execution?.workflowId ?? '',
     runId: execution?.runId ?? '',

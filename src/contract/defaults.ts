@@ -47,7 +47,8 @@ export const DEV_REGISTRY_DIR = `${DEV_STATE_DIR}/registry`;
 
 /** The receiver kit (`hookstep/receiver`, `hookstep receive`): where handler runs go and how requests are bounded. */
 export const DEFAULT_RECEIVER_TASK_QUEUE = 'webhook-handlers';
-export const DEFAULT_RECEIVER_PORT = 8788;
+/** Its own port, beside every one `hookstep dev` (`npm start`) serves by default, so the two run side by side. */
+export const DEFAULT_RECEIVER_PORT = 8789;
 export const DEFAULT_RECEIVER_MAX_BODY_BYTES = 1024 * 1024;
 /** Standard Webhooks' replay window, either side of the receiver's clock. */
 export const DEFAULT_TIMESTAMP_TOLERANCE_SECONDS = 5 * 60;

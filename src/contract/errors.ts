@@ -35,6 +35,15 @@ export class FlagError extends HookstepError {
   override readonly name = 'FlagError';
 }
 
+/**
+ * The temporal CLI (the dev server of `hookstep dev` and the tests) is not there and could not be made: the message
+ * says what to install.
+ */
+export class TemporalCliUnavailableError extends HookstepError {
+  override readonly code = 'HOOKSTEP_TEMPORAL_CLI_UNAVAILABLE';
+  override readonly name = 'TemporalCliUnavailableError';
+}
+
 /** A template is malformed; the message quotes the template, never the value around it. */
 export class TemplateSyntaxError extends HookstepError {
   override readonly code = 'HOOKSTEP_TEMPLATE_SYNTAX';

@@ -18,6 +18,11 @@ export const FailureType = {
   ConnectionError: 'ConnectionError',
   ResponseInvalid: 'ResponseInvalid',
   DestinationBlocked: 'DestinationBlocked',
+  /**
+   * The worker has no registry of event webhooks (HOOKSTEP_DATABASE_URL unset): an event's fan-out fails with it
+   * rather than finding no subscriber; a delivery's attempt retries with it (another worker, or this one fixed, goes on).
+   */
+  RegistryUnavailable: 'RegistryUnavailable',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

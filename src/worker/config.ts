@@ -60,7 +60,10 @@ export const EnvSchema = z.object({
       error: 'HOOKSTEP_RECEIVER_SECRET must be whsec_ followed by base64 (several separated by commas)',
     })
     .optional(),
-  /** The registry of event webhooks on a PostgreSQL server; without it, PGlite in HOOKSTEP_REGISTRY_DIR. */
+  /**
+   * The registry of event webhooks on a PostgreSQL server, shared by `hookstep api` and `hookstep worker`. Without
+   * it only `hookstep dev` has a registry (PGlite in HOOKSTEP_REGISTRY_DIR), since PGlite serves one process.
+   */
   HOOKSTEP_DATABASE_URL: z
     .string()
     .regex(/^postgres(ql)?:\/\/\S+$/, { error: 'HOOKSTEP_DATABASE_URL must be a postgres:// URL' })
@@ -120,12 +123,20 @@ function certificatePairIssues(config: Config): string[] {
     : ['TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH go together: set both for mTLS, or neither'];
 }
 
-/** PostgreSQL when HOOKSTEP_DATABASE_URL is set, else the embedded PGlite directory. */
-export function registryOptions(config: Config): DbOptions {
-  return config.HOOKSTEP_DATABASE_URL
-    ? { url: config.HOOKSTEP_DATABASE_URL }
-    : { dataDir: config.HOOKSTEP_REGISTRY_DIR };
+/**
+ * The registry `hookstep api` and `hookstep worker` share: PostgreSQL at HOOKSTEP_DATABASE_URL, or undefined when it
+ * is unset. An embedded PGlite is reachable from one process only (it locks its directory), so an API and a worker
+ * in two processes each on their own would never see each other's webhooks: events would fan out to no one.
+ */
+export function sharedRegistry(config: Config): DbOptions | undefined {
+  return config.HOOKSTEP_DATABASE_URL ? { url: config.HOOKSTEP_DATABASE_URL } : undefined;
 }
+
+/** Why a process of its own cannot serve the API without HOOKSTEP_DATABASE_URL, and what to run instead. */
+export const SHARED_REGISTRY_REQUIRED =
+  'HOOKSTEP_DATABASE_URL must be set: `hookstep api` and `hookstep worker` share the registry of event webhooks ' +
+  'through PostgreSQL (an embedded registry is reachable only inside one process); for one process with the ' +
+  'embedded registry, run `hookstep dev`';
 export type { Cidr };
 export { ConfigError };
 

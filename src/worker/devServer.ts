@@ -1,28 +1,18 @@
 // The embedded Temporal server: the temporal CLI's dev server (one process, SQLite, Web UI). The binary is looked
-// up locally first, since machines without internet cannot use the SDK's download.
-import { execFileSync } from 'node:child_process';
-import { accessSync, constants, mkdirSync } from 'node:fs';
-import { dirname, join, delimiter } from 'node:path';
+// up locally first, and built with Go when missing, since machines without internet cannot use the SDK's download.
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { DEFAULT_NAMESPACE, DEV_UI_PORT_OFFSET, MAX_ID_LENGTH, SEARCH_ATTRIBUTES } from '../contract';
+import {
+  DEFAULT_NAMESPACE,
+  DEV_UI_PORT_OFFSET,
+  MAX_ID_LENGTH,
+  SEARCH_ATTRIBUTES,
+  TemporalCliUnavailableError,
+} from '../contract';
+import { INSTALL_HINT, ensureTemporalCli } from './temporalCli';
 
-/** TEMPORAL_CLI_PATH, then `temporal` on PATH, then $(go env GOPATH)/bin; undefined when none is there. */
-export function findTemporalCli(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  if (env.TEMPORAL_CLI_PATH) {
-    if (isExecutable(env.TEMPORAL_CLI_PATH)) return env.TEMPORAL_CLI_PATH;
-    throw new Error(`TEMPORAL_CLI_PATH is set to ${env.TEMPORAL_CLI_PATH}, which is not an executable file`);
-  }
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) {
-    const candidate = join(dir, 'temporal');
-    if (isExecutable(candidate)) return candidate;
-  }
-  const gopath = goPath();
-  if (gopath) {
-    const candidate = join(gopath.split(delimiter)[0], 'bin', 'temporal');
-    if (isExecutable(candidate)) return candidate;
-  }
-  return undefined;
-}
+export { findTemporalCli } from './temporalCli';
 
 export interface DevServerOptions {
   /** SQLite file to keep state in across restarts; in memory when absent. */
@@ -69,8 +59,12 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the dev server with the temporal CLI found or built by ensureTemporalCli. Throws
+ * TemporalCliUnavailableError, naming what to install, when there is no CLI, no Go, and the SDK's download failed.
+ */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
-  const cli = findTemporalCli();
+  const cli = await ensureTemporalCli();
   if (options.dbFilename) mkdirSync(dirname(options.dbFilename), { recursive: true });
   const ui = options.ui ?? options.uiPort !== undefined;
   // Loaded here, not at the top: a worker that never runs a dev server never loads the testing package.
@@ -96,6 +90,14 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
       ],
     },
+  }).catch((err: unknown) => {
+    if (cli) throw err;
+    const why = err instanceof Error ? (err.message.split('\n')[0] ?? '') : String(err);
+    throw new TemporalCliUnavailableError(
+      `no temporal CLI on this machine, no Go to build it, and the Temporal SDK could not download it (${why}): ` +
+        INSTALL_HINT,
+      { cause: err },
+    );
   });
   const [host, port] = splitAddress(env.address);
   return {
@@ -109,24 +111,4 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 function splitAddress(address: string): [string, number] {
   const i = address.lastIndexOf(':');
   return [address.slice(0, i), Number(address.slice(i + 1))];
-}
-
-function isExecutable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function goPath(): string | undefined {
-  try {
-    return (
-      execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() ||
-      undefined
-    );
-  } catch {
-    return undefined;
-  }
 }

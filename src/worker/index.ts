@@ -9,5 +9,5 @@ export {
   type DevServer,
   type DevServerOptions,
 } from './devServer';
-export { installRuntime, type RuntimeOptions } from './runtime';
+export { ClassifiedFailuresAtDebug, installRuntime, type RuntimeOptions } from './runtime';
 export { createWorker, type CreateWorkerOptions, type HookstepWorker } from './worker';

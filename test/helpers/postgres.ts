@@ -5,7 +5,7 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { findPostgres } from '../../scripts/temporal-cluster/tools';
-import { freePort } from './cli';
+import { freePort } from './ports';
 
 export interface TestPostgres {
   /** postgres://hookstep@127.0.0.1:<port>/postgres */

@@ -41,9 +41,15 @@ export function testDataConverter() {
   return dataConverter;
 }
 
-/** A client that encrypts and decrypts with the test key; `{ codec: false }` for one that sees raw payloads. */
-export async function connectClient({ codec = true }: { codec?: boolean } = {}): Promise<TestTemporal> {
-  const connection = await Connection.connect({ address: temporalAddress() });
+/**
+ * A client that encrypts and decrypts with the test key; `{ codec: false }` for one that sees raw payloads; `address`
+ * for a server other than the run's.
+ */
+export async function connectClient({
+  codec = true,
+  address = temporalAddress(),
+}: { codec?: boolean; address?: string } = {}): Promise<TestTemporal> {
+  const connection = await Connection.connect({ address });
   const dataConverter = codec ? testDataConverter() : undefined;
   return { client: new Client({ connection, dataConverter }), close: () => connection.close() };
 }

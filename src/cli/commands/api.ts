@@ -6,7 +6,7 @@ import { newApiKey, openRegistry, type Registry } from '../../../activities/regi
 import { createApi } from '../../api';
 import { dataConverterFromEnv, encryptionNotice } from '../../codec';
 import { ConfigError, DEFAULT_API_PORT } from '../../contract';
-import { loadConfig, registryOptions, type Config } from '../../worker/config';
+import { SHARED_REGISTRY_REQUIRED, loadConfig, sharedRegistry, type Config } from '../../worker/config';
 import { temporalConnectionOptions } from '../../worker/temporalConnection';
 import { parsePort } from '../flags';
 import { EXIT, setExit } from '../shared';
@@ -27,11 +27,13 @@ export async function startApiServer(
   let generatedKey: string | undefined;
   if (config.HOOKSTEP_API_KEY) await registry.apiKeys.add(config.HOOKSTEP_API_KEY, 'HOOKSTEP_API_KEY');
   else if (listen.generate) await registry.apiKeys.add((generatedKey = newApiKey()), 'hookstep dev');
-  else throw new ConfigError(['HOOKSTEP_API_KEY must be set: it is the key clients send to the API']);
+  else throw new ConfigError([API_KEY_REQUIRED]);
   const app = await createApi({ registry, client, taskQueue: config.HOOKSTEP_TASK_QUEUE });
   const address = await app.listen({ port: listen.port, host: listen.host });
   return { url: address, generatedKey, close: () => app.close() };
 }
+
+const API_KEY_REQUIRED = 'HOOKSTEP_API_KEY must be set: it is the key clients send to the API';
 
 interface ApiFlags {
   port?: string;
@@ -42,11 +44,19 @@ interface ApiFlags {
 export async function api(flags: ApiFlags): Promise<number> {
   const config = loadConfig();
   const port = parsePort('--port', flags.port, DEFAULT_API_PORT);
+  const shared = sharedRegistry(config);
+  // Refused before anything opens: webhooks registered here would reach no worker.
+  if (!shared || !config.HOOKSTEP_API_KEY) {
+    throw new ConfigError([
+      ...(shared ? [] : [SHARED_REGISTRY_REQUIRED]),
+      ...(config.HOOKSTEP_API_KEY ? [] : [API_KEY_REQUIRED]),
+    ]);
+  }
   // The fan-outs it starts carry event ids and types: encrypted with the worker's keys, like every payload.
   const { dataConverter, keyring } = dataConverterFromEnv();
   const required = flags.requireEncryption || config.HOOKSTEP_REQUIRE_ENCRYPTION;
   const notice = encryptionNotice(keyring, 'hookstep api', required);
-  const registry = await openRegistry(registryOptions(config), keyring);
+  const registry = await openRegistry(shared, keyring);
   const connection = await Connection.connect(temporalConnectionOptions(config));
   try {
     (keyring ? console.log : console.error)(notice);

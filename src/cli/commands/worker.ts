@@ -7,7 +7,7 @@ import { openRegistry, type Registry } from '../../../activities/registry';
 import { dataConverterFromEnv, encryptionNotice, type PayloadKeyring } from '../../codec';
 import { FlagError } from '../../contract';
 import { createWorker, installRuntime } from '../../worker';
-import { loadConfig, registryOptions, type Config } from '../../worker/config';
+import { loadConfig, sharedRegistry, type Config } from '../../worker/config';
 import { describeConnection, temporalConnectionOptions } from '../../worker/temporalConnection';
 import { EXIT, setExit } from '../shared';
 
@@ -21,7 +21,7 @@ const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
 /**
  * The one place a worker is made from the environment, for `worker` and `dev` alike. The registry is opened when an
  * event first needs it (its signing secrets sealed with `keyring`), unless one is given (`dev` shares its own with
- * the API).
+ * the API); without HOOKSTEP_DATABASE_URL there is none, and event runs fail with RegistryUnavailable.
  */
 export function workerFromConfig(
   connection: NativeConnection,
@@ -29,9 +29,10 @@ export function workerFromConfig(
   { dataConverter, keyring }: { dataConverter: DataConverter; keyring?: PayloadKeyring },
   registry?: Registry,
 ) {
+  const shared = sharedRegistry(config);
   return createWorker({
     connection,
-    registry: registry ?? (() => openRegistry(registryOptions(config), keyring)),
+    registry: registry ?? (shared && (() => openRegistry(shared, keyring))),
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.HOOKSTEP_TASK_QUEUE,
     allowedNetworks: config.HOOKSTEP_ALLOWED_NETWORKS,
@@ -57,6 +58,7 @@ export async function worker(flags: WorkerFlags = {}): Promise<number> {
   const connection = await NativeConnection.connect(temporal);
   const w = await workerFromConfig(connection, config, { dataConverter, keyring });
   (keyring ? console.log : console.error)(notice);
+  if (!config.HOOKSTEP_DATABASE_URL) console.error(`WARNING: ${NO_REGISTRY}`);
   console.log(
     `hookstep worker polling ${config.HOOKSTEP_TASK_QUEUE} on ${config.TEMPORAL_ADDRESS} (${config.TEMPORAL_NAMESPACE}; ` +
       `${describeConnection(temporal)})` +
@@ -66,6 +68,12 @@ export async function worker(flags: WorkerFlags = {}): Promise<number> {
   await connection.close();
   return EXIT.ok;
 }
+
+/** The worker's start-up line when it has no registry: it still sends steps; event runs fail, naming the fix. */
+export const NO_REGISTRY =
+  'hookstep worker has no registry of event webhooks (HOOKSTEP_DATABASE_URL is not set): it sends steps and ' +
+  'automations; event fan-outs it picks up fail with RegistryUnavailable. Set HOOKSTEP_DATABASE_URL to the ' +
+  "API's PostgreSQL database, or run `hookstep dev` for one process with an embedded registry";
 
 export function workerCommand(cli: Command): void {
   cli
