@@ -8,7 +8,8 @@ export type Outcome =
   | { kind: 'timeout'; timeoutMs: number }
   | { kind: 'connection'; code: string }
   | { kind: 'blocked'; host: string; range: string }
-  | { kind: 'invalid-response'; status: number; reason: string; bodySnippet?: string };
+  | { kind: 'invalid-response'; status: number; reason: string; bodySnippet?: string }
+  | { kind: 'result-too-large'; status: number; bytes: number; limitBytes: number; bodySnippet?: string };
 
 interface Row {
   type: FailureType;
@@ -64,6 +65,12 @@ export const OUTCOME_TABLE: readonly Row[] = [
     matches: (o) => o.kind === 'invalid-response',
   },
   {
+    type: FailureType.ResultTooLarge,
+    retryable: false,
+    reason: 'the receiver already acted',
+    matches: (o) => o.kind === 'result-too-large',
+  },
+  {
     type: FailureType.DestinationBlocked,
     retryable: false,
     reason: 'set HOOKSTEP_ALLOWED_NETWORKS to allow it',
@@ -95,7 +102,7 @@ export function toFailure(outcome: Outcome, ctx: AttemptContext): ApplicationFai
     attempt: ctx.attempt,
     durationMs: Math.round(ctx.durationMs),
   };
-  if (outcome.kind === 'status' || outcome.kind === 'invalid-response') {
+  if (outcome.kind === 'status' || outcome.kind === 'invalid-response' || outcome.kind === 'result-too-large') {
     details.status = outcome.status;
     if (outcome.bodySnippet) details.bodySnippet = outcome.bodySnippet;
   }
@@ -132,5 +139,10 @@ function describe(outcome: Outcome): string {
       return `was refused: ${outcome.host} is ${/^[aeiou]/i.test(outcome.range) ? 'an' : 'a'} ${outcome.range} address`;
     case 'invalid-response':
       return `got HTTP ${outcome.status} with a body that does not match response.fields: ${outcome.reason}`;
+    case 'result-too-large':
+      return (
+        `got HTTP ${outcome.status} with a body of ${outcome.bytes} bytes once encoded as JSON, over the ` +
+        `${outcome.limitBytes} a step's result may hold (declare response.fields to keep only what you need)`
+      );
   }
 }

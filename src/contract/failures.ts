@@ -18,6 +18,13 @@ export const FailureType = {
   ConnectionError: 'ConnectionError',
   ResponseInvalid: 'ResponseInvalid',
   DestinationBlocked: 'DestinationBlocked',
+  /**
+   * A result would not fit in what Temporal stores (src/contract/temporalLimits.ts): a step's reply body over 1 MiB
+   * once encoded, or an automation's outputs over 1.5 MiB. The receiver already acted: not retried.
+   */
+  ResultTooLarge: 'ResultTooLarge',
+  /** An automation step, its templates filled, is larger than a step may be, or its steps together are: not sent. */
+  InputTooLarge: 'InputTooLarge',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

@@ -18,6 +18,7 @@ export * from './retry';
 export * from './searchAttributes';
 export * from './signing';
 export * from './templates';
+export * from './temporalLimits';
 export * from './version';
 export * from './schemas/automation';
 export * from './schemas/duration';
