@@ -10,6 +10,7 @@ import { withHeartbeats } from './heartbeat';
 import { observeAttempt, type AttemptLog } from './inspect';
 import type { Registry } from './registry';
 import { send } from './send';
+import { pageOf } from './subscriberPage';
 
 /** What a delivery run needs before its first attempt, read once by the fan-out. */
 export interface Subscriber {
@@ -48,11 +49,8 @@ export function createEventActivities(
   const repos = lazyRegistry(source);
   return {
     async listSubscribers(query: { type: string; after?: string; limit: number }): Promise<SubscriberPage> {
-      const page = await (await repos()).webhooks.subscribers(query.type, query.after, query.limit);
-      return {
-        subscribers: page.map(subscriberOf),
-        next: page.length === query.limit ? page.at(-1)!.id : undefined,
-      };
+      const rows = await (await repos()).webhooks.subscribers(query.type, query.after, query.limit);
+      return pageOf(rows.map(subscriberOf), rows.length === query.limit);
     },
 
     async deliverEvent(call: EventDeliveryCall): Promise<EventDeliveryResult> {

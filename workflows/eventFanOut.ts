@@ -6,8 +6,10 @@ import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   continueAsNew,
+  patched,
   proxyLocalActivities,
   startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities, Subscriber } from '../activities';
@@ -33,6 +35,13 @@ export interface EventFanOutResult {
 /** Webhooks read per page, and deliveries started per run before the history is handed to a fresh run. */
 const PAGE = 500;
 const PER_RUN = 2_000;
+/**
+ * A run's children that have not ended count against the server's `limit.numPendingChildExecutions.error` (2,000):
+ * the next page must fit under it. Pages are also cut by size (activities/subscriberPage.ts), so a run also hands over
+ * when the server suggests it (its history at 4 MiB or 4,096 events). Runs started before this replay as they ran.
+ */
+const LIMITS_PATCH = 'hookstep-fan-out-limits';
+const MAX_PENDING_CHILDREN = 2_000;
 
 const { listSubscribers } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -50,10 +59,15 @@ export async function eventFanOut(input: EventFanOutInput): Promise<EventFanOutR
     existing += outcomes.filter((o) => o === 'existing').length;
     after = page.next;
     if (!after) return { started: started + (input.startedBefore ?? 0), existing };
-    if (started >= PER_RUN) {
+    if (handOver(started)) {
       await continueAsNew<typeof eventFanOut>({ ...input, after, startedBefore: started + (input.startedBefore ?? 0) });
     }
   }
+}
+
+function handOver(started: number): boolean {
+  if (!patched(LIMITS_PATCH)) return started >= PER_RUN;
+  return started + PAGE > MAX_PENDING_CHILDREN || workflowInfo().continueAsNewSuggested;
 }
 
 async function startDelivery(input: EventFanOutInput, subscriber: Subscriber): Promise<'started' | 'existing'> {

@@ -55,6 +55,12 @@ export const MAX_AUTOMATION_OUTPUTS_BYTES = 1536 * 1024;
 export const MAX_AUTOMATION_RENDERED_BYTES = 16 * 1024 * 1024;
 
 /**
+ * One page of an event's subscribers, as the fan-out records it (a local activity's result): 512 KiB, so the page and
+ * the child starts it leads to (one per subscriber, each carrying it) fit one payload and one gRPC message.
+ */
+export const MAX_SUBSCRIBER_PAGE_BYTES = 512 * 1024;
+
+/**
  * The most events an automation's history can hold, so it never reaches `limit.historyCount.error`: 100 steps, each
  * a delay timer (5 events with its workflow task) and a child run (started, completed: 8 with their tasks) and 99
  * retry signals (4 each with their tasks), plus start and end.
