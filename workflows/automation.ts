@@ -20,7 +20,7 @@ import type { Automation, AutomationInput, SendWebhookAction } from '../src/cont
 import { withOutcome } from './inspect';
 import { Progress } from './progress';
 import { sendWebhook } from './sendWebhook';
-import { Sizes, outputsTooLarge } from './sizes';
+import { Sizes, checksLimits, outputsTooLarge } from './sizes';
 import { failVisibly } from './visible';
 
 export async function automation(input: AutomationInput): Promise<AutomationResult> {
@@ -33,9 +33,10 @@ export async function automation(input: AutomationInput): Promise<AutomationResu
 
 async function runSteps(input: AutomationInput): Promise<AutomationResult> {
   return failVisibly(FailureType.InvalidAutomation, 'automation', async () => {
+    // Decided before the first command (the validation's local activity), so a replay meets the marker first.
+    const sizes = new Sizes(checksLimits());
     const definition = await parseAutomation(input);
     const progress = new Progress(definition);
-    const sizes = new Sizes();
     for (const [i, step] of definition.steps.entries()) {
       if (step.type === 'delay') {
         await progress.wait(i, toMs(step.for), `delay step "${step.id}" (steps[${i}])`);

@@ -49,6 +49,9 @@ const { listSubscribers } = proxyLocalActivities<Activities>({
 });
 
 export async function eventFanOut(input: EventFanOutInput): Promise<EventFanOutResult> {
+  // Decided before the first command (a local activity), so a replay meets the marker first; called once, as
+  // `patched` remembers no `false`.
+  const limited = patched(LIMITS_PATCH);
   let after = input.after;
   let started = 0;
   let existing = 0;
@@ -59,14 +62,14 @@ export async function eventFanOut(input: EventFanOutInput): Promise<EventFanOutR
     existing += outcomes.filter((o) => o === 'existing').length;
     after = page.next;
     if (!after) return { started: started + (input.startedBefore ?? 0), existing };
-    if (handOver(started)) {
+    if (handOver(started, limited)) {
       await continueAsNew<typeof eventFanOut>({ ...input, after, startedBefore: started + (input.startedBefore ?? 0) });
     }
   }
 }
 
-function handOver(started: number): boolean {
-  if (!patched(LIMITS_PATCH)) return started >= PER_RUN;
+function handOver(started: number, limited: boolean): boolean {
+  if (!limited) return started >= PER_RUN;
   return started + PAGE > MAX_PENDING_CHILDREN || workflowInfo().continueAsNewSuggested;
 }
 

@@ -13,6 +13,15 @@ import { MAX_AUTOMATION_OUTPUTS_BYTES, MAX_AUTOMATION_RENDERED_BYTES, jsonBytes 
 const LIMITS_PATCH = 'hookstep-temporal-limits';
 
 /**
+ * Whether this run checks its sizes: true for runs started with the checks. Call it once, first thing: `patched`
+ * remembers no `false`, and its marker must come before any other command (after a local activity's, a replay on a
+ * fresh worker may meet it before the call and fail nondeterministically).
+ */
+export function checksLimits(): boolean {
+  return patched(LIMITS_PATCH);
+}
+
+/**
  * What the automation stores, measured as it goes (src/contract/temporalLimits.ts): each rendered step is recorded in
  * its history, and its outputs become its result, so each has a budget under Temporal's limits, checked before the
  * child starts or the result is written. Over it, a visible failure rather than a run TERMINATED by the server.
@@ -22,9 +31,12 @@ export class Sizes {
   private outputs = 12;
   private rendered = 0;
 
+  /** `enabled`: checksLimits() of this run; a run started before the checks counts nothing. */
+  constructor(private readonly enabled: boolean) {}
+
   /** Counts a rendered step; throws InputTooLarge (the step fails, nothing sent) when it, or all so far, is over. */
   render(stepInput: StepInput, stepId: string, i: number): void {
-    if (!patched(LIMITS_PATCH)) return;
+    if (!this.enabled) return;
     const bytes = jsonBytes(stepInput);
     const where = `step "${stepId}" (steps[${i}])`;
     if (bytes > STEP_LIMITS.maxBytes) {
@@ -55,7 +67,7 @@ export class Sizes {
     output: StepOutput,
     failure: (sizes: { stepBytes: number; totalBytes: number }) => ApplicationFailure,
   ): ApplicationFailure | undefined {
-    if (!patched(LIMITS_PATCH)) return undefined;
+    if (!this.enabled) return undefined;
     // "id":output, and a comma.
     const stepBytes = jsonBytes(stepId) + 1 + jsonBytes(output) + 1;
     if (this.outputs + stepBytes > MAX_AUTOMATION_OUTPUTS_BYTES) {

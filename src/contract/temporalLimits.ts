@@ -26,9 +26,9 @@ export const TEMPORAL_DEFAULTS = {
 } as const;
 
 /**
- * What the payload codec adds to a payload at most: the inner Payload's metadata and length (~40 bytes), the AES-GCM
- * nonce and tag (28), the envelope's metadata with the key id (~100). Measured in test/unit/temporalLimits.test.ts;
- * the budgets keep far more than this in reserve.
+ * What the payload codec adds to a payload, rounded up: the inner Payload's metadata and length, the AES-GCM nonce and
+ * tag (28), the envelope's metadata with the key id (114 bytes with a 1-character key id, 177 with a 64-character one,
+ * measured in test/unit/temporalLimits.test.ts). The budgets keep far more than this in reserve.
  */
 export const CODEC_OVERHEAD_BYTES = 1024;
 
