@@ -19,8 +19,8 @@ export const FailureType = {
   ResponseInvalid: 'ResponseInvalid',
   DestinationBlocked: 'DestinationBlocked',
   /**
-   * A result would not fit in what Temporal stores (src/contract/temporalLimits.ts): a step's reply body over 1 MiB
-   * once encoded, or an automation's outputs over 1.5 MiB. The receiver already acted: not retried.
+   * A result would not fit in what Temporal stores (src/contract/temporalLimits.ts): a step's reply body and note
+   * over 1.5 MiB once encoded, or an automation's outputs over 1.5 MiB. The receiver already acted: not retried.
    */
   ResultTooLarge: 'ResultTooLarge',
   /** An automation step, its templates filled, is larger than a step may be, or its steps together are: not sent. */

@@ -49,7 +49,7 @@ export const MAX_AUTOMATION_OUTPUTS_BYTES = 1536 * 1024;
 
 /**
  * The steps an automation starts, rendered (templates filled) and encoded as JSON, together: each is recorded in its
- * history. 16 MiB plus the outputs (1.5 MiB, and the 1 MiB step that went over), its input and result (2 MiB each)
+ * history. 16 MiB plus the outputs (1.5 MiB, and the 1.5 MiB step that went over), its input and result (2 MiB each)
  * and every event's own bytes (see MAX_AUTOMATION_EVENTS) stays under the 50 MiB history limit.
  */
 export const MAX_AUTOMATION_RENDERED_BYTES = 16 * 1024 * 1024;

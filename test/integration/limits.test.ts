@@ -92,19 +92,21 @@ test('issue 18: 100 steps replying 21.5 KB each fail ResultTooLarge at the step 
 }, 600_000);
 
 test('aws-swf-flow-library#21: a reply that will not fit in a result fails the step ResultTooLarge at once, not TERMINATED', async () => {
-  // 700,000 bytes read; each invalid UTF-8 byte is U+FFFD once decoded, 3 bytes: 2.1 MB once encoded as a result.
-  const invalid = Buffer.concat([Buffer.from('{"a":"'), Buffer.alloc(700_000, 0xff), Buffer.from('"}')]);
+  // 400,000 bytes of text, kept whole in the result's reply.text: each control character is `\u0001` once encoded as
+  // JSON, 6 bytes, 2.4 MB in all, over a payload's 2 MiB.
+  const text = '\u0001'.repeat(400_000);
   const target = await receiver((_req, res: ServerResponse) => {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(invalid);
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end(text);
   });
   const handle = await startSendWebhook(harness.client(), { url: target.url, body: { n: 1 } }, { taskQueue });
   const { failure } = await expectFailure(handle.result());
   expect(failure.type).toBe(FailureType.ResultTooLarge);
   expect(failure.nonRetryable).toBe(true);
   expect(failure.details?.[0]).toMatchObject({ status: 200, attempt: 1 });
+  const bytes = JSON.stringify({ body: {}, reply: { text } }).length;
   expect(failure.message).toContain(
-    `got HTTP 200 with a body of ${700_000 * 3 + '{"a":""}'.length} bytes once encoded as JSON, over the ${MAX_STEP_RESULT_BYTES}`,
+    `got HTTP 200 with a body of ${bytes} bytes once encoded as JSON, over the ${MAX_STEP_RESULT_BYTES}`,
   );
   expect(target.requests).toHaveLength(1);
   expect(await statusOf(handle)).toBe('FAILED');
