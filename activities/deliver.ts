@@ -1,6 +1,6 @@
 // One attempt of a step: build its request (query, headers, cookies, flat JSON body, signature) and send it. Free of
 // Temporal's activity context, so a benchmark can call it directly.
-import { resolveRetry, toMs, type Step } from '../src/contract';
+import { MAX_STEP_RESULT_BYTES, resolveRetry, toMs, type Step } from '../src/contract';
 import { buildRequest } from './request';
 import { send, type DeliverOptions, type DeliveryResult } from './send';
 
@@ -15,6 +15,12 @@ export interface DeliveryInput {
 
 export function deliver(input: DeliveryInput, options: DeliverOptions): Promise<DeliveryResult> {
   const { step } = input;
-  const policy = { timeoutMs: toMs(step.timeout), retry: resolveRetry(step), responseFields: step.response?.fields };
+  const policy = {
+    timeoutMs: toMs(step.timeout),
+    retry: resolveRetry(step),
+    responseFields: step.response?.fields,
+    // The body becomes the step's result, stored by Temporal; an event delivery keeps no body and has no such limit.
+    maxResultBytes: MAX_STEP_RESULT_BYTES,
+  };
   return send(buildRequest(step, input.webhookId, Date.now()), policy, options);
 }

@@ -20,6 +20,7 @@ import { withHeartbeats } from './heartbeat';
 import { observeAttempt, type AttemptLog } from './inspect';
 import type { Registry } from './registry';
 import { send } from './send';
+import { pageOf } from './subscriberPage';
 
 /** What a delivery run needs before its first attempt, read once by the fan-out. */
 export interface Subscriber {
@@ -68,11 +69,8 @@ export function createEventActivities(
       const tenant = query.tenant ?? DEFAULT_TENANT;
       // A local activity's retries never show in the Web UI: without a registry the fan-out fails, visibly.
       const registry = await repos({ retryable: false });
-      const page = await registry.webhooks.subscribers(tenant, query.type, query.after, query.limit);
-      return {
-        subscribers: page.map(subscriberOf),
-        next: page.length === query.limit ? page.at(-1)!.id : undefined,
-      };
+      const rows = await registry.webhooks.subscribers(tenant, query.type, query.after, query.limit);
+      return pageOf(rows.map(subscriberOf), rows.length === query.limit);
     },
 
     async deliverEvent(call: EventDeliveryCall): Promise<EventDeliveryResult> {

@@ -10,7 +10,8 @@ export type Outcome =
   | { kind: 'timeout'; timeoutMs: number }
   | { kind: 'connection'; code: string }
   | { kind: 'blocked'; host: string; range: string }
-  | { kind: 'invalid-response'; status: number; reason: string; body?: string };
+  | { kind: 'invalid-response'; status: number; reason: string; body?: string }
+  | { kind: 'result-too-large'; status: number; bytes: number; limitBytes: number; body?: string };
 
 interface Row {
   type: FailureType;
@@ -66,6 +67,12 @@ export const OUTCOME_TABLE: readonly Row[] = [
     matches: (o) => o.kind === 'invalid-response',
   },
   {
+    type: FailureType.ResultTooLarge,
+    retryable: false,
+    reason: 'the receiver already acted',
+    matches: (o) => o.kind === 'result-too-large',
+  },
+  {
     type: FailureType.DestinationBlocked,
     retryable: false,
     reason: 'set HOOKSTEP_ALLOWED_NETWORKS to allow it',
@@ -100,7 +107,7 @@ export function toFailure(outcome: Outcome, ctx: AttemptContext): ApplicationFai
     attempt: ctx.attempt,
     durationMs: Math.round(ctx.durationMs),
   };
-  if (outcome.kind === 'status' || outcome.kind === 'invalid-response') {
+  if (outcome.kind === 'status' || outcome.kind === 'invalid-response' || outcome.kind === 'result-too-large') {
     details.status = outcome.status;
     // Redacted before it is cut, so a secret across the cut leaves no readable part behind; only as far as an
     // encoded secret that starts inside the snippet can reach (12 characters per character: `\uD83D\uDE00`).
@@ -144,5 +151,10 @@ function describe(outcome: Outcome): string {
       return `was refused: ${outcome.host} is ${/^[aeiou]/i.test(outcome.range) ? 'an' : 'a'} ${outcome.range} address`;
     case 'invalid-response':
       return `got HTTP ${outcome.status} with a body that does not match response.fields: ${outcome.reason}`;
+    case 'result-too-large':
+      return (
+        `got HTTP ${outcome.status} with a body of ${outcome.bytes} bytes once encoded as JSON, over the ` +
+        `${outcome.limitBytes} a step's result may hold (declare response.fields to keep only what you need)`
+      );
   }
 }

@@ -6,6 +6,7 @@ import type { Dispatcher } from 'undici';
 import {
   DestinationBlockedError,
   displayUrl,
+  jsonBytes,
   type FieldType,
   type ReplyNote,
   type ResolvedRetry,
@@ -24,6 +25,8 @@ export interface SendPolicy {
   responseFields?: Record<string, FieldType>;
   /** Statuses that count as delivered (Ecwid: 200 and 201); any 2xx when absent. */
   successStatuses?: readonly number[];
+  /** The most a returned body may encode to (a step's result: MAX_STEP_RESULT_BYTES); unchecked when absent. */
+  maxResultBytes?: number;
 }
 
 export interface DeliveryResult {
@@ -116,7 +119,12 @@ async function answerOf(
     if (typed.ok) {
       const result: DeliveryResult = { status, body: typed.body, attempt };
       if (typed.reply) result.reply = typed.reply;
-      return { result };
+      const limitBytes = policy.maxResultBytes;
+      const bytes = limitBytes === undefined ? undefined : oversize(result, body.bytes.length, limitBytes);
+      if (bytes === undefined) return { result };
+      return {
+        outcome: { kind: 'result-too-large', status, bytes, limitBytes: limitBytes!, body: typed.text },
+      };
     }
     return { outcome: { kind: 'invalid-response', status, reason: typed.reason, body: typed.text } };
   }
@@ -141,6 +149,18 @@ function breakOf(err: unknown, deadlinePassed: boolean, timeoutMs: number): stri
   const coded = findCause(err, (e) => typeof e.code === 'string');
   if (coded) return coded.code as string;
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/**
+ * The result's body and reply note as Temporal will store them (JSON, UTF-8) when that is over `limit`; undefined when
+ * it fits. They can outgrow the reply's bytes: a control character kept in `reply.text` becomes `\u0001` (6 bytes),
+ * `1e20` becomes 21 digits, base64 takes 4 bytes for 3; at most 6 times, so a reply under a sixth of the limit is
+ * not measured.
+ */
+function oversize(result: DeliveryResult, replyBytes: number, limit: number): number | undefined {
+  if (replyBytes * 6 <= limit) return undefined;
+  const bytes = jsonBytes({ body: result.body, reply: result.reply });
+  return bytes > limit ? bytes : undefined;
 }
 
 /** Maps what undici or the socket threw to an outcome, by `code` as undici's docs advise (not instanceof). */

@@ -21,6 +21,7 @@ import type { Automation, AutomationInput, SendWebhookAction } from '../src/cont
 import { withOutcome } from './inspect';
 import { Progress } from './progress';
 import { sendWebhook } from './sendWebhook';
+import { Sizes, checksLimits, outputsTooLarge } from './sizes';
 import { failVisibly } from './visible';
 
 export async function automation(input: AutomationInput): Promise<AutomationResult> {
@@ -33,6 +34,8 @@ export async function automation(input: AutomationInput): Promise<AutomationResu
 
 async function runSteps(input: AutomationInput): Promise<AutomationResult> {
   return failVisibly(FailureType.InvalidAutomation, 'automation', async () => {
+    // Decided before the first command (the validation's local activity), so a replay meets the marker first.
+    const sizes = new Sizes(checksLimits());
     const definition = await parseAutomation(input);
     const progress = new Progress(definition);
     for (const [i, step] of definition.steps.entries()) {
@@ -41,7 +44,7 @@ async function runSteps(input: AutomationInput): Promise<AutomationResult> {
         progress.succeeded(i);
         continue;
       }
-      const failure = await sendStep(definition, progress, i, step);
+      const failure = await sendStep(definition, progress, sizes, i, step);
       if (failure && step.onFailure === 'stop') {
         progress.skipAfter(i);
         const { error } = progress.outputs[step.id] as { error: { type: string; message: string } };
@@ -81,6 +84,7 @@ async function parseAutomation(input: AutomationInput): Promise<Automation> {
 async function sendStep(
   definition: Automation,
   progress: Progress,
+  sizes: Sizes,
   i: number,
   step: SendWebhookAction,
 ): Promise<ApplicationFailure | ChildWorkflowFailure | undefined> {
@@ -95,6 +99,7 @@ async function sendStep(
       trigger: definition.trigger,
       steps: progress.outputs,
     });
+    sizes.render(stepInput, step.id, i);
     const result = await executeChild(sendWebhook, {
       workflowId,
       taskQueue: info.taskQueue,
@@ -102,14 +107,26 @@ async function sendStep(
       // The step's own run is findable by host, method and automation, and reads `POST host/path` in the list.
       ...stepStartOptions(stepInput, { automationId: definition.id }),
     });
-    progress.succeeded(i, { status: result.status, body: result.body, attempts: result.attempts });
+    const output = { status: result.status, body: result.body, attempts: result.attempts };
+    const tooLarge = sizes.output(step.id, output, outputsTooLarge(definition, i, workflowId, result.status));
+    if (tooLarge) {
+      progress.succeeded(i);
+      progress.skipAfter(i);
+      throw tooLarge;
+    }
+    progress.succeeded(i, output);
     return undefined;
   } catch (err) {
+    if (err instanceof ApplicationFailure && err.type === FailureType.ResultTooLarge) throw err;
     const failure = stepFailure(err, step.id);
     const { type, message, details } = summarizeFailure(failure);
     const { status, attempt } = deliveryFacts(details);
-    progress.failed(i, { type, message, ...(status !== undefined ? { status } : {}) }, attempt);
-    return failure;
+    const error = { type, message, ...(status !== undefined ? { status } : {}) };
+    progress.failed(i, error, attempt);
+    const tooLarge = sizes.output(step.id, { error }, outputsTooLarge(definition, i, workflowId, status));
+    if (!tooLarge) return failure;
+    progress.skipAfter(i);
+    throw tooLarge;
   }
 }
 
@@ -132,6 +149,7 @@ function parentIdFits(parentId: string, stepId: string): boolean {
 /** A template that could not resolve fails its step (nothing is sent); a failed child keeps its own chain. */
 function stepFailure(err: unknown, stepId: string): ApplicationFailure | ChildWorkflowFailure {
   if (err instanceof ChildWorkflowFailure) return err;
+  if (err instanceof ApplicationFailure && err.type === FailureType.InputTooLarge) return err;
   if (err instanceof TemplateResolutionError) {
     return ApplicationFailure.create({
       type: FailureType.TemplateError,

@@ -7,8 +7,10 @@ import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
   continueAsNew,
+  patched,
   proxyLocalActivities,
   startChild,
+  workflowInfo,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities, Subscriber } from '../activities';
@@ -36,6 +38,13 @@ export interface EventFanOutResult {
 /** Webhooks read per page, and deliveries started per run before the history is handed to a fresh run. */
 const PAGE = 500;
 const PER_RUN = 2_000;
+/**
+ * A run's children that have not ended count against the server's `limit.numPendingChildExecutions.error` (2,000):
+ * the next page must fit under it. Pages are also cut by size (activities/subscriberPage.ts), so a run also hands over
+ * when the server suggests it (its history at 4 MiB or 4,096 events). Runs started before this replay as they ran.
+ */
+const LIMITS_PATCH = 'hookstep-fan-out-limits';
+const MAX_PENDING_CHILDREN = 2_000;
 
 const { listSubscribers } = proxyLocalActivities<Activities>({
   startToCloseTimeout: '1 minute',
@@ -43,6 +52,9 @@ const { listSubscribers } = proxyLocalActivities<Activities>({
 });
 
 export async function eventFanOut(input: EventFanOutInput): Promise<EventFanOutResult> {
+  // Decided before the first command (a local activity), so a replay meets the marker first; called once, as
+  // `patched` remembers no `false`.
+  const limited = patched(LIMITS_PATCH);
   let after = input.after;
   let started = 0;
   let existing = 0;
@@ -53,10 +65,15 @@ export async function eventFanOut(input: EventFanOutInput): Promise<EventFanOutR
     existing += outcomes.filter((o) => o === 'existing').length;
     after = page.next;
     if (!after) return { started: started + (input.startedBefore ?? 0), existing };
-    if (started >= PER_RUN) {
+    if (handOver(started, limited)) {
       await continueAsNew<typeof eventFanOut>({ ...input, after, startedBefore: started + (input.startedBefore ?? 0) });
     }
   }
+}
+
+function handOver(started: number, limited: boolean): boolean {
+  if (!limited) return started >= PER_RUN;
+  return started + PAGE > MAX_PENDING_CHILDREN || workflowInfo().continueAsNewSuggested;
 }
 
 async function startDelivery(input: EventFanOutInput, subscriber: Subscriber): Promise<'started' | 'existing'> {

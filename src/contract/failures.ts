@@ -23,6 +23,13 @@ export const FailureType = {
    * rather than finding no subscriber; a delivery's attempt retries with it (another worker, or this one fixed, goes on).
    */
   RegistryUnavailable: 'RegistryUnavailable',
+  /**
+   * A result would not fit in what Temporal stores (src/contract/temporalLimits.ts): a step's reply body and note
+   * over 1.5 MiB once encoded, or an automation's outputs over 1.5 MiB. The receiver already acted: not retried.
+   */
+  ResultTooLarge: 'ResultTooLarge',
+  /** An automation step, its templates filled, is larger than a step may be, or its steps together are: not sent. */
+  InputTooLarge: 'InputTooLarge',
 } as const;
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];
 

@@ -19,6 +19,7 @@ export * from './retry';
 export * from './searchAttributes';
 export * from './signing';
 export * from './templates';
+export * from './temporalLimits';
 export * from './tenants';
 export * from './url';
 export * from './version';

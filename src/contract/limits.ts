@@ -51,8 +51,9 @@ export function shapeIssues(value: unknown, limits: InputLimits): { path: Proper
       return [{ path: pathOf(node), message: `nested more than ${limits.maxDepth} levels deep` }];
     }
     const v = node.value;
-    // The size of the JSON text, give or take escapes.
-    if (typeof v === 'string') bytes += utf8Length(v) + 2;
+    // The size of the JSON text, escapes included: what Temporal stores is measured, so the checked input (and the
+    // parsed automation a local activity returns, with its defaults) stays under its payload limit.
+    if (typeof v === 'string') bytes += jsonStringBytes(v);
     else if (typeof v === 'number' || typeof v === 'boolean' || v === null) bytes += String(v).length;
     else if (Array.isArray(v)) {
       bytes += 1 + Math.max(v.length, 1);
@@ -62,7 +63,7 @@ export function shapeIssues(value: unknown, limits: InputLimits): { path: Proper
       const keys = Object.keys(record);
       bytes += 1 + Math.max(keys.length, 1);
       for (const key of keys) {
-        bytes += utf8Length(key) + 3;
+        bytes += jsonStringBytes(key) + 1;
         if (key === '__proto__')
           problems.push({ path: [...pathOf(node), key], message: '"__proto__" is not allowed as a key' });
         stack.push({ value: record[key], depth: node.depth + 1, parent: node, key });
@@ -95,6 +96,40 @@ export function formatPath(path: readonly PropertyKey[]): string {
     }
   }
   return out;
+}
+
+/**
+ * The UTF-8 bytes of `JSON.stringify(text)`, quotes included, without building it: `"` and `\` and the short control
+ * escapes take 2, other control characters and lone surrogates `\uXXXX` (6), everything else its UTF-8 length.
+ */
+export function jsonStringBytes(text: string): number {
+  let bytes = 2;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (
+      code === 0x22 ||
+      code === 0x5c ||
+      code === 0x08 ||
+      code === 0x0c ||
+      code === 0x0a ||
+      code === 0x0d ||
+      code === 0x09
+    )
+      bytes += 2;
+    else if (code < 0x20) bytes += 6;
+    else if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && isLow(text.charCodeAt(i + 1))) {
+      bytes += 4;
+      i++;
+    } else if (code >= 0xd800 && code <= 0xdfff) bytes += 6;
+    else bytes += 3;
+  }
+  return bytes;
+}
+
+function isLow(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 export function utf8Length(text: string): number {

@@ -50,6 +50,12 @@ describe('classify', () => {
       false,
     ],
     ['blocked', { kind: 'blocked', host: '10.0.0.1', range: 'private' }, FailureType.DestinationBlocked, false],
+    [
+      'result-too-large',
+      { kind: 'result-too-large', status: 200, bytes: 2_100_008, limitBytes: 1_048_576 },
+      FailureType.ResultTooLarge,
+      false,
+    ],
   ])('%s → its type and retryability', (_, outcome, type, retryable) => {
     const row = classify(outcome);
     expect(row.type).toBe(type);
@@ -62,6 +68,17 @@ describe('classify', () => {
 });
 
 describe('toFailure', () => {
+  it('words a reply too large to keep: the status, both sizes and what to do, the status in details', () => {
+    const outcome: Outcome = { kind: 'result-too-large', status: 200, bytes: 2_100_008, limitBytes: 1_048_576 };
+    const failure = toFailure(outcome, ctx());
+    expect(failure.message).toBe(
+      'POST https://api.example.com/hooks got HTTP 200 with a body of 2100008 bytes once encoded as JSON, over the ' +
+        "1048576 a step's result may hold (declare response.fields to keep only what you need) on attempt 1; " +
+        'not retried (the receiver already acted)',
+    );
+    expect(failure.details?.[0]).toMatchObject({ status: 200, attempt: 1 });
+  });
+
   it('words a 404 for an operator', () => {
     const failure = toFailure({ kind: 'status', status: 404, body: 'no such hook' }, ctx());
     expect(failure).toBeInstanceOf(ApplicationFailure);
