@@ -4,7 +4,8 @@
 // neither retries a 5 MB workflow task forever (today) nor is TERMINATED.
 import type { Subscriber } from '../../activities/events';
 import { pageOf } from '../../activities/subscriberPage';
-import { MAX_SUBSCRIBER_PAGE_BYTES, jsonBytes } from '../../src/contract';
+import { DEFAULT_TENANT, MAX_SUBSCRIBER_PAGE_BYTES, jsonBytes } from '../../src/contract';
+import { fanOutWorkflowId } from '../../src/api/publish';
 import { delivered, unique, useEventStack } from '../helpers/events';
 import { json } from '../helpers/receiver';
 import { registryDatabases } from '../helpers/registry';
@@ -26,7 +27,10 @@ describe.each(registryDatabases())('event fan-out limits on $name', (database) =
     // Each webhook got the event (a retry under load may send one twice: the point is that none is missing).
     for (const w of created) expect(results[w.id]).toMatchObject({ status: 200 });
     expect(new Set(ok.requests.map((r) => r.url)).size).toBe(300);
-    const fanOut = await stack.temporal().client.workflow.getHandle(`event/${eventId}`).describe();
+    const fanOut = await stack
+      .temporal()
+      .client.workflow.getHandle(fanOutWorkflowId(DEFAULT_TENANT, eventId))
+      .describe();
     expect(fanOut.status.name).toBe('COMPLETED');
   }, 300_000);
 });
