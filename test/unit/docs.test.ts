@@ -3,6 +3,9 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
+import { ClusterEnvSchema } from '../../scripts/temporal-cluster/env';
+import { FailureType } from '../../src/contract';
+import { EnvSchema } from '../../src/worker/config';
 
 const root = join(__dirname, '..', '..');
 
@@ -144,5 +147,37 @@ describe('a broken link is found', () => {
 
   test('a link inside a code block or code span is not a link', () => {
     expect(check('# Page\n\n```md\n[a](gone.md)\n```\n\n`[b](gone.md)`\n')).toEqual([]);
+  });
+});
+
+// The reference tables that list what the code defines: a variable or a failure type added to the code and not to its
+// table fails here, naming it.
+describe('the reference tables list what the code defines', () => {
+  /** The backquoted names in the first cell of every table row of one `##` section of a docs/ page. */
+  function firstColumn(file: string, heading: string): Set<string> {
+    const page = readFileSync(join(root, 'docs', file), 'utf8');
+    const start = page.indexOf(`\n## ${heading}\n`);
+    expect(start).toBeGreaterThanOrEqual(0);
+    const end = page.indexOf('\n## ', start + 1);
+    const section = page.slice(start, end === -1 ? undefined : end);
+    const names = new Set<string>();
+    for (const [, cell] of section.matchAll(/^\|([^|\n]*)\|/gm)) {
+      for (const [, name] of cell.matchAll(/`([^`]+)`/g)) names.add(name);
+    }
+    return names;
+  }
+  const missing = (names: Iterable<string>, table: Set<string>): string[] => [...names].filter((n) => !table.has(n));
+
+  test("docs/self-hosting.md's Environment variables table lists every variable of EnvSchema", () => {
+    expect(missing(Object.keys(EnvSchema.shape), firstColumn('self-hosting.md', 'Environment variables'))).toEqual([]);
+  });
+
+  test("docs/self-hosting.md's scripts/cluster table lists every variable of ClusterEnvSchema", () => {
+    const table = firstColumn('self-hosting.md', 'On one machine, without Docker: `scripts/cluster`');
+    expect(missing(Object.keys(ClusterEnvSchema.shape), table)).toEqual([]);
+  });
+
+  test("docs/inspecting.md's Summaries and failures table lists every FailureType", () => {
+    expect(missing(Object.values(FailureType), firstColumn('inspecting.md', 'Summaries and failures'))).toEqual([]);
   });
 });
