@@ -73,12 +73,13 @@ async function serve(flags: DevFlags, s: Served): Promise<void> {
   const registry = await openRegistry(registryFor(config, flags), keyring);
   try {
     const dataConverter = dataConverterFor(keyring);
-    const connection = await NativeConnection.connect({ address: server.address });
-    const running = (await workerFromConfig(connection, config, { dataConverter }, registry)).run();
     const clientConnection = await Connection.connect({ address: server.address });
     // The dev server registers its search attributes only when it makes its state file: a state made by an older
-    // release lacks the newer ones (HookstepTenant), and a run that sets one would fail to start.
+    // release lacks the newer ones (HookstepTenant). Registered before the worker starts, which refuses a namespace
+    // that lacks any (a run that sets one would never end).
     await registerSearchAttributes(clientConnection, config.TEMPORAL_NAMESPACE);
+    const connection = await NativeConnection.connect({ address: server.address });
+    const running = (await workerFromConfig(connection, config, { dataConverter }, registry)).run();
     const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE, dataConverter });
     const apiPort = parsePort('--api-port', flags.apiPort, DEFAULT_API_PORT);
     const api = await startApiServer(
