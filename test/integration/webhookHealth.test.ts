@@ -3,14 +3,65 @@
 // once on 410 Gone, with the reason and time on it; a disabled webhook gets no new deliveries and its delayed ones
 // end skipped; one call enables it again; `?health=failing` lists the failing ones; all in the key's tenant scope.
 // Real dev server, real worker, real receivers on 127.0.0.1, on each registry database.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
+import { openRegistry, type DbOptions } from '../../activities/registry';
+import { openDb } from '../../activities/registry/db';
+import { MIGRATIONS, migrate } from '../../activities/registry/migrations';
 import { createApiClient, type ApiClient } from '../../src/client/api';
-import { DEFAULT_TENANT, type Webhook } from '../../src/contract';
+import { DEFAULT_TENANT, OPERATOR_SCOPE, type Webhook } from '../../src/contract';
 import { runCli } from '../helpers/cli';
 import { unique, useEventStack } from '../helpers/events';
 import { firstTimer } from '../helpers/history';
 import { json } from '../helpers/receiver';
+import { createDatabase } from '../helpers/postgres';
 import { registryDatabases } from '../helpers/registry';
+
+const before5: { name: string; options(): Promise<DbOptions> }[] = [
+  {
+    name: 'PGlite',
+    options: () => Promise.resolve({ dataDir: join(mkdtempSync(join(tmpdir(), 'hookstep-v3-')), 'db') }),
+  },
+];
+const server = process.env.HOOKSTEP_TEST_POSTGRES_URL;
+if (server) before5.push({ name: 'PostgreSQL', options: async () => ({ url: await createDatabase(server) }) });
+
+test.each(before5)(
+  'a registry from before endpoint health ($name): its webhook has disableAfter 5 and no failures',
+  async (database) => {
+    const opened = await database.options();
+    const db = await openDb(opened);
+    try {
+      await migrate(
+        db,
+        MIGRATIONS.filter((m) => m.version <= 3),
+      );
+      const config = { label: 'old', url: 'https://api.example.com/h', format: 'json', envelope: 'standard' };
+      await db.query('insert into webhooks (id, tenant, event, active, config) values ($1, $2, $3, $4, $5::jsonb)', [
+        'wh_0123456789abcdef01234567',
+        DEFAULT_TENANT,
+        'order.created',
+        true,
+        JSON.stringify(config),
+      ]);
+    } finally {
+      await db.close();
+    }
+    const registry = await openRegistry(opened);
+    try {
+      const webhooks = await registry.webhooks.list(OPERATOR_SCOPE, { limit: 10 });
+      expect(webhooks).toEqual([
+        expect.objectContaining({ id: 'wh_0123456789abcdef01234567', disableAfter: 5, consecutiveFailures: 0 }),
+      ]);
+      expect(webhooks[0].disabledAt).toBeUndefined();
+      expect(await registry.webhooks.subscribers(DEFAULT_TENANT, 'order.created', undefined, 10)).toHaveLength(1);
+    } finally {
+      await registry.close();
+    }
+  },
+);
 
 describe.each(registryDatabases())('endpoint health on $name', (database) => {
   const stack = useEventStack('webhook-health', database);
@@ -239,7 +290,7 @@ describe.each(registryDatabases())('endpoint health on $name', (database) => {
     expect(await b.api.webhooks.get(theirs.id)).toEqual(disabled);
   });
 
-  test('disableAfter is a whole number from 0 to 1000: anything else is 400 naming the field, and nothing is made', async () => {
+  test('disableAfter is kept as given, from 0 to 1000; anything else is 400 naming the field, and nothing is made', async () => {
     const type = unique('order.created');
     for (const disableAfter of [-1, 1.5, 1001, '5']) {
       const res = await fetch(`${stack.apiUrl()}/v1/webhooks`, {
@@ -253,5 +304,11 @@ describe.each(registryDatabases())('endpoint health on $name', (database) => {
       ]);
     }
     expect(await stack.api().webhooks.list({ event: type })).toEqual([]);
+    const most = await stack
+      .api()
+      .webhooks.create({ label: 'x', event: type, url: 'https://example.com/h', disableAfter: 1000 });
+    expect(await stack.api().webhooks.get(most.id)).toMatchObject({ disableAfter: 1000 });
+    const changed = await stack.api().webhooks.update(most.id, { disableAfter: 0 });
+    expect(changed).toMatchObject({ disableAfter: 0 });
   });
 });
