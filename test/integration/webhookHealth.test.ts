@@ -231,6 +231,9 @@ describe.each(registryDatabases())('endpoint health on $name', (database) => {
     expect(health(after)).toEqual({ consecutiveFailures: 0, disabledAt: undefined, disabledReason: undefined });
     expect(await stack.api().webhooks.get(hook.id)).toEqual(after);
 
+    const changed = await runCli(['webhooks', 'update', hook.id, '--disable-after', '3'], env);
+    expect(JSON.parse(changed.stdout)).toMatchObject({ disableAfter: 3, consecutiveFailures: 0 });
+
     const third = await publish(type);
     expect(third.fanOut.started).toBe(1);
     expect(await outcome(hook, third.eventId)).toEqual({ status: 200, attempt: 1 });
