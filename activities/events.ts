@@ -1,6 +1,7 @@
 // The event fan-out's activities: the subscribers of an event type, a page at a time, and one delivery attempt of an
 // event to a webhook. The webhook, its secrets and the event are read from the registry at each attempt, so a
-// webhook deactivated (or deleted) before its delayed delivery fires is not sent, and no secret enters a history.
+// webhook deactivated, disabled (endpoint health, health.ts) or deleted before its delayed delivery fires is not
+// sent, and no secret enters a history.
 // Both act for the event's tenant only: a webhook of another tenant is neither a subscriber nor deliverable.
 import { ApplicationFailure } from '@temporalio/common';
 import { Context } from '@temporalio/activity';
@@ -16,6 +17,7 @@ import {
   type Webhook,
 } from '../src/contract';
 import { NotXmlError, buildEventRequest, type EventRequestInput } from './eventRequest';
+import { trackHealth } from './health';
 import { withHeartbeats } from './heartbeat';
 import { observeAttempt, type AttemptLog } from './inspect';
 import type { Registry } from './registry';
@@ -48,7 +50,7 @@ export interface EventDeliveryCall {
 }
 
 export type EventDeliveryResult =
-  { status: number; attempt: number } | { skipped: 'inactive' | 'deleted'; attempt: number };
+  { status: number; attempt: number } | { skipped: 'inactive' | 'disabled' | 'deleted'; attempt: number };
 
 /** A registry, or how to open one when an event first needs it (so a worker that only sends steps opens none). */
 export type RegistrySource = Registry | (() => Promise<Registry>);
@@ -77,7 +79,7 @@ export function createEventActivities(
       const ctx = Context.current();
       const attempt = ctx.info.attempt + (call.attemptsBefore ?? 0);
       // Retryable: the next attempt may land on a worker that has the registry, and the delivery goes on.
-      const { webhooks, events } = await repos({ retryable: true });
+      const { webhooks, events, health } = await repos({ retryable: true });
       const tenant = call.tenant ?? DEFAULT_TENANT;
       const scope = tenantScope(tenant);
       const [webhook, secrets, event] = await Promise.all([
@@ -85,7 +87,8 @@ export function createEventActivities(
         webhooks.signingSecrets(scope, call.webhookId),
         events.get(tenant, call.eventId),
       ]);
-      if (!webhook || !webhook.active) return { skipped: webhook ? 'inactive' : 'deleted', attempt };
+      if (!webhook || !webhook.active || webhook.disabledAt)
+        return { skipped: !webhook ? 'deleted' : webhook.active ? 'disabled' : 'inactive', attempt };
       if (!event) throw notSendable(`event ${call.eventId} is not in the registry`);
       const req = requestOrFail({ webhook, event, secrets, attempt, messageId: messageIdOf(call) });
       const policy = {
@@ -96,7 +99,9 @@ export function createEventActivities(
       const facts = { url: webhook.url, method: 'POST', attempt, maxAttempts: policy.retry.maximumAttempts };
       const result = await withHeartbeats(ctx, attempt, () =>
         observeAttempt(ctx, facts, attemptLog, () =>
-          send(req, policy, { agent, attempt, signal: ctx.cancellationSignal }),
+          trackHealth(health, { tenant, webhook, ...facts }, ctx.log.warn.bind(ctx.log), () =>
+            send(req, policy, { agent, attempt, signal: ctx.cancellationSignal }),
+          ),
         ),
       );
       return { status: result.status, attempt: result.attempt };

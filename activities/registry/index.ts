@@ -3,6 +3,7 @@
 import { openDb, type Db, type DbOptions } from './db';
 import { ApiKeyRepository } from './apiKeys';
 import { EventRepository } from './events';
+import { WebhookHealthRepository } from './health';
 import { migrate } from './migrations';
 import { SecretBox, type SealingKeys } from './secretBox';
 import { WebhookRepository } from './webhooks';
@@ -11,9 +12,12 @@ export { API_KEY_PREFIX, hashApiKey, newApiKey } from './apiKeys';
 export { SECRET_GRACE_MS, newSigningSecret } from './webhooks';
 export type { Db, DbOptions } from './db';
 export type { SealingKeys } from './secretBox';
+export type { FailedDelivery, WebhookHealthRepository } from './health';
 
 export interface Registry {
   webhooks: WebhookRepository;
+  /** What deliveries tell of each webhook: its consecutive failures, disabling it (endpoint health). */
+  health: WebhookHealthRepository;
   events: EventRepository;
   apiKeys: ApiKeyRepository;
   db: Db;
@@ -38,6 +42,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
   }
   return {
     webhooks,
+    health: new WebhookHealthRepository(db),
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
     db,

@@ -64,6 +64,15 @@ export const MIGRATIONS: readonly Migration[] = [
       alter table events add primary key (tenant, id);
       alter table api_keys add column tenant text;`,
   },
+  // Version 4 is the delivery log's (issue 20, item 2), written beside this one: neither needs the other.
+  {
+    version: 5,
+    name: "endpoint health: a webhook's consecutive failed deliveries, and when and why it was disabled",
+    sql: `
+      alter table webhooks add column consecutive_failures int not null default 0;
+      alter table webhooks add column disabled_at timestamptz;
+      alter table webhooks add column disabled_reason text`,
+  },
 ];
 
 /** An arbitrary constant naming hookstep's migration lock among the server's advisory locks. */

@@ -4,12 +4,14 @@
 // change takes the caller's tenant scope: a webhook of another tenant is not found, as a missing one.
 import { randomBytes } from 'node:crypto';
 import {
+  DEFAULT_DISABLE_AFTER,
   scopedTenant,
   SecretUnreadableError,
   type TenantScope,
   type Webhook,
   type WebhookChanges,
   type WebhookFields,
+  type WebhookHealthFilter,
 } from '../../src/contract';
 import type { Db, Queryable } from './db';
 import { missingKeyMessage, SecretBox, type StoredSecret } from './secretBox';
@@ -19,12 +21,16 @@ interface Row {
   tenant: string;
   event: string;
   active: boolean;
-  config: Omit<WebhookFields, 'event' | 'active'>;
+  config: Omit<WebhookFields, 'event' | 'active' | 'disableAfter'> & { disableAfter?: number };
+  consecutive_failures: number;
+  disabled_at: Date | null;
+  disabled_reason: string | null;
   created_at: Date;
   updated_at: Date;
 }
 
-const COLUMNS = 'id, tenant, event, active, config, created_at, updated_at';
+const COLUMNS =
+  'id, tenant, event, active, config, consecutive_failures, disabled_at, disabled_reason, created_at, updated_at';
 
 /** `tenant = $n` when the scope is one tenant's; true for an operator's. */
 const IN_SCOPE = (n: number) => `($${n}::text is null or tenant = $${n})`;
@@ -77,24 +83,53 @@ export class WebhookRepository {
     return row && toWebhook(row);
   }
 
-  /** In id order, `limit` after the cursor; filtered by event type and active state when given. */
+  /**
+   * In id order, `limit` after the cursor; filtered by event type, active state and health when given (`failing`:
+   * disabled, or a failed delivery since the last delivered one; `receiving`: not disabled).
+   */
   async list(
     scope: TenantScope,
-    filter: { event?: string; active?: boolean; after?: string; limit: number },
+    filter: {
+      event?: string;
+      active?: boolean;
+      health?: WebhookHealthFilter | 'receiving';
+      after?: string;
+      limit: number;
+    },
   ): Promise<Webhook[]> {
     const rows = await this.db.query<Row>(
       `select ${COLUMNS} from webhooks
        where ${IN_SCOPE(1)} and ($2::text is null or event = $2) and ($3::boolean is null or active = $3)
          and ($4::text is null or id > $4)
+         and ($6::text is null
+           or ($6 = 'failing' and (consecutive_failures > 0 or disabled_at is not null))
+           or ($6 = 'receiving' and disabled_at is null))
        order by id limit $5`,
-      [scopedTenant(scope) ?? null, filter.event ?? null, filter.active ?? null, filter.after ?? null, filter.limit],
+      [
+        scopedTenant(scope) ?? null,
+        filter.event ?? null,
+        filter.active ?? null,
+        filter.after ?? null,
+        filter.limit,
+        filter.health ?? null,
+      ],
     );
     return rows.map(toWebhook);
   }
 
-  /** The active webhooks of one tenant for an event type: an event's fan-out, a page at a time. */
+  /** The active webhooks of one tenant for an event type, not disabled: an event's fan-out, a page at a time. */
   subscribers(tenant: string, event: string, after: string | undefined, limit: number): Promise<Webhook[]> {
-    return this.list({ tenant }, { event, active: true, after, limit });
+    return this.list({ tenant }, { event, active: true, health: 'receiving', after, limit });
+  }
+
+  /** Receiving again after it was disabled: no disabledAt or reason, and a count of 0. */
+  async enable(scope: TenantScope, id: string): Promise<Webhook | undefined> {
+    const [row] = await this.db.query<Row>(
+      `update webhooks set consecutive_failures = 0, disabled_at = null, disabled_reason = null
+       where id = $1 and ${IN_SCOPE(2)} returning ${COLUMNS}`,
+      [id, scopedTenant(scope) ?? null],
+    );
+    return row && toWebhook(row);
   }
 
   /** Changes the fields given; a `null` removes an optional field (a delay, the success statuses). */
@@ -186,10 +221,15 @@ export class WebhookRepository {
 function toWebhook(row: Row): Webhook {
   return {
     ...row.config,
+    // Webhooks made before endpoint health have no disableAfter of their own: the default applies to them.
+    disableAfter: row.config.disableAfter ?? DEFAULT_DISABLE_AFTER,
     id: row.id,
     tenant: row.tenant,
     event: row.event,
     active: row.active,
+    consecutiveFailures: row.consecutive_failures,
+    ...(row.disabled_at ? { disabledAt: new Date(row.disabled_at).toISOString() } : {}),
+    ...(row.disabled_reason ? { disabledReason: row.disabled_reason } : {}),
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),
   };

@@ -1,4 +1,4 @@
-// /v1/webhooks: create, list, read, change, delete, rotate the secret. Bodies are checked by the contract's schemas
+// /v1/webhooks: create, list, read, change, delete, rotate the secret, enable after an automatic disable. Bodies are checked by the contract's schemas
 // (the ones the TypeScript client and the OpenAPI document use); a secret leaves the API only when it is made. Every
 // call acts in the API key's tenant scope: another tenant's webhook is 404, as a missing one.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
@@ -12,6 +12,7 @@ import {
   RotatedSecretSchema,
   TenantSchema,
   UpdateWebhookSchema,
+  WEBHOOK_HEALTH_FILTERS,
   WebhookSchema,
   narrowScope,
   tenantFor,
@@ -23,6 +24,9 @@ const ListQuery = z.object({
   tenant: TenantSchema.optional().meta({ description: "Only this tenant's (a tenant key: its own only)." }),
   event: EventTypeSchema.optional(),
   active: z.enum(['true', 'false']).optional(),
+  health: z.enum(WEBHOOK_HEALTH_FILTERS).optional().meta({
+    description: 'failing: disabled, or its last delivery failed (consecutiveFailures above 0).',
+  }),
   after: z.string().max(128).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
@@ -66,6 +70,16 @@ function writeRoutes(app: App, registry: Registry): void {
       return sendProblem(reply, problem(404, 'no such webhook'));
     return reply.code(204).send();
   });
+
+  // Endpoint health: a webhook disabled automatically receives again after this one call (its count starts at 0).
+  app.post(
+    '/v1/webhooks/:id/enable',
+    { schema: { params: IdParams, response: { 200: WebhookSchema, ...notFound } } },
+    async (request, reply) => {
+      const webhook = await registry.webhooks.enable(request.tenantScope, request.params.id);
+      return webhook ?? sendProblem(reply, problem(404, 'no such webhook'));
+    },
+  );
 
   app.post(
     '/v1/webhooks/:id/rotate-secret',

@@ -17,6 +17,7 @@ import {
   type CreateWebhookInput,
   type EventInput,
   type UpdateWebhookInput,
+  type WebhookHealthFilter,
 } from '../contract';
 
 export interface ApiClientOptions {
@@ -35,7 +36,7 @@ export function createApiClient(options: ApiClientOptions) {
       create: (input: CreateWebhookInput) =>
         call('POST', '/v1/webhooks', CreatedWebhookSchema, checked('webhook', CreateWebhookSchema, input)),
       /** An operator key lists every tenant's unless `tenant` is given; a tenant key lists its own. */
-      list: (filter: { tenant?: string; event?: string; active?: boolean } = {}) => {
+      list: (filter: { tenant?: string; event?: string; active?: boolean; health?: WebhookHealthFilter } = {}) => {
         const query = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]));
         return call('GET', `/v1/webhooks?${query.toString()}`, WebhookListSchema).then((r) => r.webhooks);
       },
@@ -48,6 +49,8 @@ export function createApiClient(options: ApiClientOptions) {
           checked('webhook', UpdateWebhookSchema, changes),
         ),
       delete: (id: string) => call('DELETE', `/v1/webhooks/${encodeURIComponent(id)}`, undefined),
+      /** Receiving again after an automatic disable: clears disabledAt, disabledReason and consecutiveFailures. */
+      enable: (id: string) => call('POST', `/v1/webhooks/${encodeURIComponent(id)}/enable`, WebhookSchema),
       rotateSecret: (id: string) =>
         call('POST', `/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`, RotatedSecretSchema),
     },

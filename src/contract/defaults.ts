@@ -41,6 +41,14 @@ export const MAX_STEPS = 100;
 
 /** Event webhooks: Virto's limit on additional fields, and the HTTP API's port. */
 export const MAX_ADDITIONAL_FIELDS = 10;
+
+/**
+ * A webhook is disabled after this many consecutive failed deliveries, unless its `disableAfter` says otherwise
+ * (issue 20, item 4; Convoy and GrowthBook count failed deliveries the same way, Polar disables after 10).
+ */
+export const DEFAULT_DISABLE_AFTER = 5;
+/** The most `disableAfter` may be: a count that high is no longer a health rule. */
+export const MAX_DISABLE_AFTER = 1000;
 export const DEFAULT_API_PORT = 8788;
 /** The embedded registry (PGlite) of `hookstep dev`, beside the Temporal state. */
 export const DEV_REGISTRY_DIR = `${DEV_STATE_DIR}/registry`;

@@ -131,6 +131,7 @@ describe.each(registryDatabases())('the API on $name', (database) => {
       '/v1/tenants/{tenant}/keys',
       '/v1/webhooks',
       '/v1/webhooks/{id}',
+      '/v1/webhooks/{id}/enable',
       '/v1/webhooks/{id}/rotate-secret',
     ]);
     expect(JSON.stringify(doc.paths['/v1/webhooks'].post.requestBody)).toContain('additionalFields');

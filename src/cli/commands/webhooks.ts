@@ -1,7 +1,7 @@
-// `hookstep webhooks create|list|get|update|delete|rotate-secret`: event webhooks through the HTTP API. A webhook is
+// `hookstep webhooks create|list|get|update|delete|enable|rotate-secret`: event webhooks through the HTTP API. A webhook is
 // given as flags or as a JSON file (--file), the flags winning; the API's schema checks it before anything is sent.
 import type { Command } from 'commander';
-import type { CreateWebhookInput } from '../../contract';
+import type { CreateWebhookInput, WebhookHealthFilter } from '../../contract';
 import { apiClientFromEnv, print } from '../apiClient';
 import { readJsonObject } from '../files';
 import { parsePair } from '../flags';
@@ -21,6 +21,7 @@ interface WebhookFlags {
   header?: string[];
   timeout?: string;
   successStatus?: string[];
+  disableAfter?: string;
   secret?: string;
 }
 
@@ -34,6 +35,8 @@ function webhookFromFlags(flags: WebhookFlags): Record<string, unknown> {
   if (flags.header) out.headers = Object.fromEntries(flags.header.map((h) => parsePair('--header', h)));
   if (flags.timeout) out.timeout = /^\d+$/.test(flags.timeout) ? Number(flags.timeout) : flags.timeout;
   if (flags.successStatus) out.successStatuses = flags.successStatus.map(Number);
+  if (flags.disableAfter !== undefined)
+    out.disableAfter = /^\d+$/.test(flags.disableAfter) ? Number(flags.disableAfter) : flags.disableAfter;
   if (flags.delay) {
     const [amount, unit] = flags.delay.trim().split(/\s+/);
     out.delay = { amount: Number(amount), unit };
@@ -53,7 +56,8 @@ function fieldOptions(command: Command): Command {
     .option('--delay <"amount unit">', 'wait before delivering, e.g. "10 day" or "2 hour"')
     .option('--header <k=v>', 'a request header (repeatable)', collect)
     .option('--timeout <duration>', 'per attempt, e.g. 30s')
-    .option('--success-status <code>', 'a status that counts as delivered (repeatable; default any 2xx)', collect);
+    .option('--success-status <code>', 'a status that counts as delivered (repeatable; default any 2xx)', collect)
+    .option('--disable-after <n>', 'disable it after n consecutive failed deliveries (default 5; 0: never)');
 }
 
 export function webhooksCommand(cli: Command): void {
@@ -72,10 +76,12 @@ export function webhooksCommand(cli: Command): void {
     .description('list webhooks (never their secrets)')
     .option('--event <type>', 'only this event type')
     .option('--tenant <tenant>', "only this tenant's (an operator key; a tenant key lists its own)")
-    .action(async (flags: { event?: string; tenant?: string }) => {
+    .option('--health <failing>', 'failing: only those disabled, or whose last delivery failed')
+    .action(async (flags: { event?: string; tenant?: string; health?: string }) => {
       const filter = {
         ...(flags.event ? { event: flags.event } : {}),
         ...(flags.tenant ? { tenant: flags.tenant } : {}),
+        ...(flags.health ? { health: flags.health as WebhookHealthFilter } : {}),
       };
       print(await apiClientFromEnv().webhooks.list(filter));
       setExit(EXIT.ok);
@@ -95,6 +101,10 @@ export function webhooksCommand(cli: Command): void {
   webhooks
     .command('delete <id>')
     .action(async (id: string) => setExit((await apiClientFromEnv().webhooks.delete(id), EXIT.ok)));
+  webhooks
+    .command('enable <id>')
+    .description('receive again after an automatic disable (clears its reason and failure count)')
+    .action(async (id: string) => setExit((print(await apiClientFromEnv().webhooks.enable(id)), EXIT.ok)));
   webhooks
     .command('rotate-secret <id>')
     .description('a new secret, printed once; the old one signs beside it for 24 hours')

@@ -3,7 +3,13 @@
 // 15-minute retry schedule), Shoprenter (status 0/1 as `active`, json or xml, a delay in hours or days).
 import { z } from 'zod';
 import { MAX_DURATION_MS } from '../duration';
-import { MAX_ADDITIONAL_FIELDS, MAX_TIMEOUT_MS, DEFAULT_TIMEOUT } from '../defaults';
+import {
+  DEFAULT_DISABLE_AFTER,
+  DEFAULT_TIMEOUT,
+  MAX_ADDITIONAL_FIELDS,
+  MAX_DISABLE_AFTER,
+  MAX_TIMEOUT_MS,
+} from '../defaults';
 import { SIGNING_SECRET_MESSAGE, SIGNING_SECRET_PATTERN } from '../signing';
 import { TenantSchema } from '../tenants';
 import { durationAtMost } from './duration';
@@ -60,6 +66,16 @@ const FIELDS = {
     .max(100)
     .refine((s) => new Set(s).size === s.length, { error: 'must not repeat a status' })
     .meta({ description: 'The statuses that count as delivered (Ecwid: [200, 201]); any 2xx when absent.' }),
+  disableAfter: z
+    .number()
+    .int()
+    .min(0)
+    .max(MAX_DISABLE_AFTER)
+    .meta({
+      description:
+        `Disable the webhook after this many consecutive failed deliveries (default ${DEFAULT_DISABLE_AFTER}); ` +
+        'it is also disabled at once when the receiver answers 410 Gone. 0: never disable it automatically.',
+    }),
 };
 
 /** A webhook's fields with hookstep's defaults applied: what the registry stores. */
@@ -74,6 +90,7 @@ export const WebhookFieldsSchema = z.strictObject({
   timeout: FIELDS.timeout.default(DEFAULT_TIMEOUT),
   retry: FIELDS.retry.default({}),
   successStatuses: FIELDS.successStatuses.optional(),
+  disableAfter: FIELDS.disableAfter.default(DEFAULT_DISABLE_AFTER),
 });
 
 const shoprenterFits = (w: { envelope?: string; event?: string }) =>
@@ -96,12 +113,32 @@ export const UpdateWebhookSchema = z
   .refine((w) => Object.keys(w).length > 0, { error: 'must change at least one field' })
   .refine(shoprenterFits, { error: SHOPRENTER_MESSAGE, path: ['envelope'] });
 
+/** A webhook's health, kept by its deliveries (not a field a caller sets): see WebhookHealth. */
+const HEALTH = {
+  consecutiveFailures: z.number().int().min(0).meta({
+    description: 'Failed deliveries since the last delivered one (a delivery fails when its last attempt fails).',
+  }),
+  disabledAt: z.iso
+    .datetime()
+    .optional()
+    .meta({ description: 'When it was disabled automatically; absent while it receives. POST …/enable clears it.' }),
+  disabledReason: z.string().optional().meta({
+    description:
+      'Why: "410 Gone from the receiver", or "5 consecutive failed deliveries; the last: <type> HTTP <status>".',
+  }),
+};
+
 export const WebhookSchema = WebhookFieldsSchema.extend({
   id: IdSchema,
   tenant: TenantSchema,
+  ...HEALTH,
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
+
+/** `GET /v1/webhooks?health=failing`: failing now, i.e. disabled, or its last delivery failed (a count above 0). */
+export const WEBHOOK_HEALTH_FILTERS = ['failing'] as const;
+export type WebhookHealthFilter = (typeof WEBHOOK_HEALTH_FILTERS)[number];
 
 /** The creation response: the webhook and, this once, its signing secret. */
 export const CreatedWebhookSchema = WebhookSchema.extend({ secret: z.string() });
