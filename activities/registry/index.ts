@@ -2,6 +2,7 @@
 // repository per aggregate. The worker's activities and the HTTP API share it.
 import { openDb, type Db, type DbOptions } from './db';
 import { ApiKeyRepository } from './apiKeys';
+import { DeliveryRepository } from './deliveries';
 import { EventRepository } from './events';
 import { migrate } from './migrations';
 import { SecretBox, type SealingKeys } from './secretBox';
@@ -9,6 +10,7 @@ import { WebhookRepository } from './webhooks';
 
 export { API_KEY_PREFIX, hashApiKey, newApiKey } from './apiKeys';
 export { SECRET_GRACE_MS, newSigningSecret } from './webhooks';
+export { deliveryIdOf, type AttemptEntry, type DeliveryFilter } from './deliveries';
 export type { Db, DbOptions } from './db';
 export type { SealingKeys } from './secretBox';
 
@@ -16,6 +18,7 @@ export interface Registry {
   webhooks: WebhookRepository;
   events: EventRepository;
   apiKeys: ApiKeyRepository;
+  deliveries: DeliveryRepository;
   db: Db;
   close(): Promise<void>;
 }
@@ -40,6 +43,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     webhooks,
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
+    deliveries: new DeliveryRepository(db),
     db,
     close: () => db.close(),
   };
