@@ -16,6 +16,7 @@ import {
   type ResolvedRetry,
   type Webhook,
 } from '../src/contract';
+import { logPage, logSkip, logged, pruner } from './deliveryLog';
 import { NotXmlError, buildEventRequest, type EventRequestInput } from './eventRequest';
 import { trackHealth } from './health';
 import { withHeartbeats } from './heartbeat';
@@ -40,6 +41,15 @@ export interface SubscriberPage {
   next?: string;
 }
 
+export interface SubscriberQuery {
+  tenant?: string;
+  type: string;
+  /** The event's id, to log the page's deliveries; absent in fan-outs started before the delivery log. */
+  eventId?: string;
+  after?: string;
+  limit: number;
+}
+
 export interface EventDeliveryCall {
   webhookId: string;
   eventId: string;
@@ -55,31 +65,34 @@ export type EventDeliveryResult =
 /** A registry, or how to open one when an event first needs it (so a worker that only sends steps opens none). */
 export type RegistrySource = Registry | (() => Promise<Registry>);
 
+/** How long the delivery log keeps a delivery after its last change (HOOKSTEP_DELIVERY_LOG_RETENTION). */
+export const DEFAULT_DELIVERY_LOG_RETENTION_MS = 30 * 86_400_000;
+
 export function createEventActivities(
   agent: Dispatcher,
   source: RegistrySource | undefined,
   attemptLog: AttemptLog | undefined,
+  deliveryLogRetentionMs = DEFAULT_DELIVERY_LOG_RETENTION_MS,
 ) {
   const repos = lazyRegistry(source);
+  const prune = pruner(deliveryLogRetentionMs);
   return {
-    async listSubscribers(query: {
-      tenant?: string;
-      type: string;
-      after?: string;
-      limit: number;
-    }): Promise<SubscriberPage> {
+    async listSubscribers(query: SubscriberQuery): Promise<SubscriberPage> {
       const tenant = query.tenant ?? DEFAULT_TENANT;
       // A local activity's retries never show in the Web UI: without a registry the fan-out fails, visibly.
       const registry = await repos({ retryable: false });
       const rows = await registry.webhooks.subscribers(tenant, query.type, query.after, query.limit);
-      return pageOf(rows.map(subscriberOf), rows.length === query.limit);
+      const page = pageOf(rows.map(subscriberOf), rows.length === query.limit);
+      // Logged in this local activity, before the page's runs start: the fan-out's commands stay as they were.
+      if (query.eventId) await logPage(registry.deliveries, tenant, { id: query.eventId, type: query.type }, page);
+      return page;
     },
 
     async deliverEvent(call: EventDeliveryCall): Promise<EventDeliveryResult> {
       const ctx = Context.current();
       const attempt = ctx.info.attempt + (call.attemptsBefore ?? 0);
       // Retryable: the next attempt may land on a worker that has the registry, and the delivery goes on.
-      const { webhooks, events, health } = await repos({ retryable: true });
+      const { webhooks, events, health, deliveries } = prune(await repos({ retryable: true }));
       const tenant = call.tenant ?? DEFAULT_TENANT;
       const scope = tenantScope(tenant);
       const [webhook, secrets, event] = await Promise.all([
@@ -87,24 +100,27 @@ export function createEventActivities(
         webhooks.signingSecrets(scope, call.webhookId),
         events.get(tenant, call.eventId),
       ]);
-      if (!webhook || !webhook.active || webhook.disabledAt)
+      const key = { tenant, webhookId: call.webhookId, eventId: call.eventId };
+      if (!webhook || !webhook.active || webhook.disabledAt) {
+        await logSkip(deliveries, { ...key, eventType: event?.type });
         return { skipped: !webhook ? 'deleted' : webhook.active ? 'disabled' : 'inactive', attempt };
+      }
       if (!event) throw notSendable(`event ${call.eventId} is not in the registry`);
-      const req = requestOrFail({ webhook, event, secrets, attempt, messageId: messageIdOf(call) });
-      const policy = {
-        timeoutMs: toMs(webhook.timeout),
-        retry: resolveRetry(webhook),
-        successStatuses: webhook.successStatuses,
-      };
-      const facts = { url: webhook.url, method: 'POST', attempt, maxAttempts: policy.retry.maximumAttempts };
-      const result = await withHeartbeats(ctx, attempt, () =>
-        observeAttempt(ctx, facts, attemptLog, () =>
-          trackHealth(health, { tenant, webhook, ...facts }, ctx.log.warn.bind(ctx.log), () =>
-            send(req, policy, { agent, attempt, signal: ctx.cancellationSignal }),
+      const retry = resolveRetry(webhook);
+      const logFacts = { ...key, eventType: event.type, attempt, maximumAttempts: retry.maximumAttempts };
+      return logged(deliveries, logFacts, async () => {
+        const req = requestOrFail({ webhook, event, secrets, attempt, messageId: messageIdOf(call) });
+        const policy = { timeoutMs: toMs(webhook.timeout), retry, successStatuses: webhook.successStatuses };
+        const facts = { url: webhook.url, method: 'POST', attempt, maxAttempts: policy.retry.maximumAttempts };
+        const result = await withHeartbeats(ctx, attempt, () =>
+          observeAttempt(ctx, facts, attemptLog, () =>
+            trackHealth(health, { tenant, webhook, ...facts }, ctx.log.warn.bind(ctx.log), () =>
+              send(req, policy, { agent, attempt, signal: ctx.cancellationSignal }),
+            ),
           ),
-        ),
-      );
-      return { status: result.status, attempt: result.attempt };
+        );
+        return { status: result.status, attempt: result.attempt };
+      });
     },
   };
 }

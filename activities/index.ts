@@ -16,10 +16,15 @@ export interface ActivityDeps {
   registry?: RegistrySource;
   /** Where each attempt's log line goes; none when undefined. */
   attemptLog?: AttemptLog;
+  /** How long the delivery log keeps a delivery after its last change; 30 days when undefined. */
+  deliveryLogRetentionMs?: number;
 }
 
-export function createActivities({ agent, registry, attemptLog }: ActivityDeps) {
-  return { ...createStepActivities(agent, attemptLog), ...createEventActivities(agent, registry, attemptLog) };
+export function createActivities({ agent, registry, attemptLog, deliveryLogRetentionMs }: ActivityDeps) {
+  return {
+    ...createStepActivities(agent, attemptLog),
+    ...createEventActivities(agent, registry, attemptLog, deliveryLogRetentionMs),
+  };
 }
 
 export type Activities = ReturnType<typeof createActivities>;

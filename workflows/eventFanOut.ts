@@ -59,7 +59,14 @@ export async function eventFanOut(input: EventFanOutInput): Promise<EventFanOutR
   let started = 0;
   let existing = 0;
   for (;;) {
-    const page = await listSubscribers({ tenant: input.tenant, type: input.type, after, limit: PAGE });
+    // The event's id lets the local activity log the page's deliveries; the commands stay as they were.
+    const page = await listSubscribers({
+      tenant: input.tenant,
+      type: input.type,
+      eventId: input.eventId,
+      after,
+      limit: PAGE,
+    });
     const outcomes = await Promise.all(page.subscribers.map((s) => startDelivery(input, s)));
     started += outcomes.filter((o) => o === 'started').length;
     existing += outcomes.filter((o) => o === 'existing').length;

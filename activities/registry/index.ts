@@ -2,6 +2,7 @@
 // repository per aggregate. The worker's activities and the HTTP API share it.
 import { openDb, type Db, type DbOptions } from './db';
 import { ApiKeyRepository } from './apiKeys';
+import { DeliveryRepository } from './deliveries';
 import { EventRepository } from './events';
 import { WebhookHealthRepository } from './health';
 import { migrate } from './migrations';
@@ -10,6 +11,7 @@ import { WebhookRepository } from './webhooks';
 
 export { API_KEY_PREFIX, hashApiKey, newApiKey } from './apiKeys';
 export { SECRET_GRACE_MS, newSigningSecret } from './webhooks';
+export { deliveryIdOf, type AttemptEntry, type DeliveryFilter } from './deliveries';
 export type { Db, DbOptions } from './db';
 export type { SealingKeys } from './secretBox';
 export type { FailedDelivery, WebhookHealthRepository } from './health';
@@ -20,6 +22,7 @@ export interface Registry {
   health: WebhookHealthRepository;
   events: EventRepository;
   apiKeys: ApiKeyRepository;
+  deliveries: DeliveryRepository;
   db: Db;
   close(): Promise<void>;
 }
@@ -45,6 +48,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     health: new WebhookHealthRepository(db),
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
+    deliveries: new DeliveryRepository(db),
     db,
     close: () => db.close(),
   };

@@ -64,7 +64,40 @@ export const MIGRATIONS: readonly Migration[] = [
       alter table events add primary key (tenant, id);
       alter table api_keys add column tenant text;`,
   },
-  // Version 4 is the delivery log's (issue 20, item 2), written beside this one: neither needs the other.
+  {
+    version: 4,
+    name: 'the delivery log: deliveries (one per webhook and event) and their attempts',
+    sql: `
+      create table deliveries (
+        id text primary key,
+        seq bigserial unique,
+        tenant text not null,
+        webhook_id text not null,
+        event_id text not null,
+        event_type text not null,
+        state text not null,
+        attempts int not null default 0,
+        last_status int,
+        last_failure_type text,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      );
+      create index deliveries_by_tenant on deliveries (tenant, seq);
+      create index deliveries_by_webhook on deliveries (webhook_id, seq);
+      create index deliveries_by_event on deliveries (tenant, event_id, seq);
+      create index deliveries_by_updated on deliveries (updated_at);
+      create table delivery_attempts (
+        delivery_id text not null references deliveries (id) on delete cascade,
+        attempt int not null,
+        at timestamptz not null default now(),
+        status int,
+        duration_ms int not null,
+        failure_type text,
+        message text,
+        body_snippet text,
+        primary key (delivery_id, attempt)
+      );`,
+  },
   {
     version: 5,
     name: "endpoint health: a webhook's consecutive failed deliveries, and when and why it was disabled",

@@ -11,6 +11,7 @@ import { runCommand } from './commands/run';
 import { schemaCommand } from './commands/schema';
 import { sendCommand } from './commands/send';
 import { webhooksCommand } from './commands/webhooks';
+import { deliveriesCommand } from './commands/deliveries';
 import { setupCommand } from './commands/setup';
 import { tenantsCommand } from './commands/tenants';
 import { workerCommand } from './commands/worker';
@@ -31,6 +32,7 @@ function program(): Command {
     webhooksCommand,
     eventsCommand,
     tenantsCommand,
+    deliveriesCommand,
     sendCommand,
     receiveCommand,
     runCommand,

@@ -6,6 +6,9 @@ import {
   CreateWebhookSchema,
   CreatedApiKeySchema,
   CreatedWebhookSchema,
+  DeliveryDetailSchema,
+  DeliveryListQuerySchema,
+  DeliveryListSchema,
   EventSchema,
   InvalidInputError,
   PublishedEventSchema,
@@ -15,6 +18,7 @@ import {
   WebhookSchema,
   formatIssues,
   type CreateWebhookInput,
+  type DeliveryListFilter,
   type EventInput,
   type UpdateWebhookInput,
   type WebhookHealthFilter,
@@ -58,6 +62,7 @@ export function createApiClient(options: ApiClientOptions) {
       publish: (event: EventInput) =>
         call('POST', '/v1/events', PublishedEventSchema, checked('event', EventSchema, event)),
     },
+    deliveries: deliveriesClient(call),
     tenants: {
       keys: {
         /** A new API key of the tenant (an operator key only), returned this once. */
@@ -74,8 +79,37 @@ export function createApiClient(options: ApiClientOptions) {
 
 const WebhookListSchema = z.object({ webhooks: WebhookSchema.array() });
 
+/** The delivery log: lists in the key's scope, and one delivery with its attempts. */
+function deliveriesClient(call: ReturnType<typeof request>) {
+  return {
+    /**
+     * Newest first, a page at a time (pass the answer's `next` as `after`); of one webhook or one event when
+     * `webhookId` or `eventId` is given. An operator key lists every tenant's unless `tenant` is given.
+     */
+    list: (filter: DeliveryListFilter = {}) => {
+      const { webhookId, eventId, ...rest } = filter;
+      checked('deliveries filter', DeliveryListQuerySchema, rest);
+      const query = new URLSearchParams(Object.entries(rest).map(([k, v]): [string, string] => [k, String(v)]));
+      const path =
+        webhookId !== undefined
+          ? `/v1/webhooks/${encodeURIComponent(webhookId)}/deliveries`
+          : eventId !== undefined
+            ? `/v1/events/${encodeURIComponent(eventId)}/deliveries`
+            : '/v1/deliveries';
+      return call('GET', `${path}?${query.toString()}`, DeliveryListSchema);
+    },
+    /** A delivery (ID `<webhook id>/<event id>`) with its attempts. */
+    get: (id: string) =>
+      call('GET', `/v1/deliveries/${id.split('/').map(encodeURIComponent).join('/')}`, DeliveryDetailSchema),
+  };
+}
+
 /** The input as the API will see it, or InvalidInputError naming each bad field; nothing is sent. */
-function checked<S extends z.ZodType>(kind: 'webhook' | 'event' | 'tenant', schema: S, input: unknown): z.input<S> {
+function checked<S extends z.ZodType>(
+  kind: 'webhook' | 'event' | 'tenant' | 'deliveries filter',
+  schema: S,
+  input: unknown,
+): z.input<S> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) throw new InvalidInputError(kind, formatIssues(parsed.error, kind));
   return input as z.input<S>;

@@ -24,6 +24,7 @@ export * from './tenants';
 export * from './url';
 export * from './version';
 export * from './schemas/automation';
+export * from './schemas/deliveries';
 export * from './schemas/duration';
 export * from './schemas/events';
 export * from './schemas/issues';

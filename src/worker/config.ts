@@ -11,6 +11,8 @@ import {
   DEFAULT_TEMPORAL_ADDRESS,
   DEV_REGISTRY_DIR,
   SIGNING_SECRET_PATTERN,
+  isDuration,
+  toMs,
 } from '../contract';
 
 const HOST_PORT = /^[A-Za-z0-9.\-[\]:]+:\d{1,5}$/;
@@ -69,6 +71,12 @@ export const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\/\S+$/, { error: 'HOOKSTEP_DATABASE_URL must be a postgres:// URL' })
     .optional(),
   HOOKSTEP_REGISTRY_DIR: z.string().min(1).default(DEV_REGISTRY_DIR),
+  /** How long the delivery log keeps a delivery after its last change, in ms: a duration such as "30d" or "12h". */
+  HOOKSTEP_DELIVERY_LOG_RETENTION: z
+    .string()
+    .default('30d')
+    .refine(isDuration, { error: 'HOOKSTEP_DELIVERY_LOG_RETENTION must be a duration such as 30d, 12h or 90m' })
+    .transform((text) => toMs(text)),
   /** An API key the API accepts from start-up on (deployments, scripts); the CLI sends it too. */
   HOOKSTEP_API_KEY: z.string().min(20, { error: 'HOOKSTEP_API_KEY must be at least 20 characters' }).optional(),
   /** Where the CLI finds the HTTP API. */

@@ -19,6 +19,8 @@ export interface CreateWorkerOptions {
   maxConcurrentDeliveries?: number;
   /** Event webhooks' registry, or how to open it when an event first needs it; without one, steps only. */
   registry?: RegistrySource;
+  /** How long the delivery log keeps a delivery after its last change, in ms; 30 days when undefined. */
+  deliveryLogRetentionMs?: number;
   /** Encrypts payloads: `dataConverterFromEnv().dataConverter` from `hookstep/codec`. Without it, payloads are clear. */
   dataConverter?: DataConverter;
   /** Each delivery attempt's log record; default one JSON line on stdout, `false` for none. */
@@ -57,6 +59,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     activities: createActivities({
       agent,
       registry: options.registry,
+      deliveryLogRetentionMs: options.deliveryLogRetentionMs,
       attemptLog: options.attemptLog === false ? undefined : (options.attemptLog ?? jsonLineLog),
     }),
     // Always hookstep's payload converter: input numbers a double would change are refused, never rounded.

@@ -126,14 +126,22 @@ describe.each(registryDatabases())('the API on $name', (database) => {
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/deliveries',
+      '/v1/deliveries/{id}',
+      '/v1/deliveries/{webhookId}/{eventId}',
       '/v1/event-types',
       '/v1/events',
+      '/v1/events/{id}/deliveries',
       '/v1/tenants/{tenant}/keys',
       '/v1/webhooks',
       '/v1/webhooks/{id}',
       '/v1/webhooks/{id}/enable',
+      '/v1/webhooks/{id}/deliveries',
       '/v1/webhooks/{id}/rotate-secret',
     ]);
+    // The delivery log: its filters, and a delivery's attempts with their snippet.
+    expect(JSON.stringify(doc.paths['/v1/deliveries'].get)).toContain('"eventType"');
+    expect(JSON.stringify(doc.paths['/v1/deliveries/{webhookId}/{eventId}'].get)).toContain('"bodySnippet"');
     expect(JSON.stringify(doc.paths['/v1/webhooks'].post.requestBody)).toContain('additionalFields');
     // Tenants: on webhooks and events, as a list filter, and the keys route with its one-time key.
     expect(JSON.stringify(doc.paths['/v1/webhooks'].post.requestBody)).toContain('"tenant"');

@@ -129,4 +129,41 @@ describe.each(databases)('a registry of version 1 on $name', (database) => {
       await registry.close();
     }
   });
+
+  test(
+    'a registry of version 3 (tenants, before the delivery log) gains the log: empty, and an attempt of a run in ' +
+      'flight across the upgrade (its fan-out logged nothing) gets its delivery row',
+    async () => {
+      const options = await database.options();
+      const db = await openDb(options);
+      try {
+        expect(
+          await migrate(
+            db,
+            MIGRATIONS.filter((m) => m.version <= 3),
+          ),
+        ).toEqual([1, 2, 3]);
+      } finally {
+        await db.close();
+      }
+      const registry = await openRegistry(options);
+      try {
+        expect(await registry.deliveries.list(OPERATOR_SCOPE, { limit: 10 })).toEqual({ deliveries: [] });
+        const key = { tenant: DEFAULT_TENANT, webhookId: 'wh_0123456789abcdef01234567', eventId: EVENT.id };
+        await registry.deliveries.recordAttempt({
+          ...key,
+          eventType: EVENT.type,
+          attempt: 2,
+          state: 'delivered',
+          status: 200,
+          durationMs: 8,
+        });
+        const found = await registry.deliveries.get(tenantScope(DEFAULT_TENANT), `${key.webhookId}/${EVENT.id}`);
+        expect(found?.delivery).toMatchObject({ ...key, state: 'delivered', attempts: 2, lastStatus: 200 });
+        expect(found?.attempts).toEqual([{ attempt: 2, at: expect.any(String), status: 200, durationMs: 8 }]);
+      } finally {
+        await registry.close();
+      }
+    },
+  );
 });

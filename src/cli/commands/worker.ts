@@ -37,6 +37,7 @@ export function workerFromConfig(
     taskQueue: config.HOOKSTEP_TASK_QUEUE,
     allowedNetworks: config.HOOKSTEP_ALLOWED_NETWORKS,
     maxConcurrentDeliveries: config.HOOKSTEP_MAX_CONCURRENT_DELIVERIES,
+    deliveryLogRetentionMs: config.HOOKSTEP_DELIVERY_LOG_RETENTION,
     dataConverter,
   });
 }
