@@ -28,10 +28,11 @@ type Settings = { dynamicConfig: Record<string, string | number | boolean>; sqli
 
 /** What each setup changes on top of hookstep dev's settings (src/worker/devServer.ts). */
 const SETUPS: Record<string, Settings> = {
-  // The server's defaults: 4 partitions per task queue, SQLite's rollback journal synced in full on every commit.
+  // The server's and SQLite's defaults: 4 partitions per task queue; a rollback journal synced in full on every
+  // commit, the file locked per transaction, a 2 MB page cache.
   before: {
     dynamicConfig: { 'matching.numTaskqueueWritePartitions': 4 },
-    sqlitePragmas: { journal_mode: 'DELETE', synchronous: 'FULL' },
+    sqlitePragmas: { journal_mode: 'DELETE', synchronous: 'FULL', locking_mode: 'NORMAL', cache_size: '-2000' },
   },
   now: { dynamicConfig: {}, sqlitePragmas: {} },
 };

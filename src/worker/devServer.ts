@@ -81,17 +81,22 @@ export const DEV_SERVER_ONLY_DYNAMIC_CONFIG: Readonly<Record<string, string | nu
 };
 
 /**
- * SQLite pragmas of the file-backed dev server (`hookstep dev`'s default). SQLite's own defaults (a rollback journal,
- * synchronous=FULL) sync the disk several times per commit, and the server commits several times per step: the
- * file-backed server ran at 0.39x the in-memory one. In WAL mode with synchronous=NORMAL a commit is an append to
- * the write-ahead log without a sync; the log is synced at checkpoints. A crash of the server process loses nothing
- * (what was committed is in the operating system's cache); a crash of the machine can lose the last commits before
- * the last checkpoint, never the database's consistency (https://www.sqlite.org/wal.html, `synchronous` in
- * https://www.sqlite.org/pragma.html).
+ * SQLite pragmas of the file-backed dev server (`hookstep dev`'s default), which ran at 0.39x the in-memory one.
+ * - WAL with synchronous=NORMAL: SQLite's defaults (a rollback journal, synchronous=FULL) sync the disk several times
+ *   per commit, and the server commits several times per step. In WAL mode a commit appends to the log without a
+ *   sync; the log is synced at checkpoints. A crash of the server process loses nothing (what was committed is in
+ *   the operating system's cache); a crash of the machine can lose the last commits, never the database's
+ *   consistency (https://www.sqlite.org/wal.html, `synchronous` in https://www.sqlite.org/pragma.html).
+ * - locking_mode=EXCLUSIVE and a 64 MiB page cache: the server uses one connection, so it may keep the file's lock
+ *   and its cache between transactions instead of taking the lock and checking the log's index (a shared-memory
+ *   file) at each. Either alone was worth little; together they doubled the burst rate (`npx tsx bench/stall.ts`).
+ *   A second process cannot open the file while the server runs: it gets "database is locked".
  */
 export const DEV_SERVER_SQLITE_PRAGMAS: Readonly<Record<string, string>> = {
   journal_mode: 'WAL',
   synchronous: 'NORMAL',
+  locking_mode: 'EXCLUSIVE',
+  cache_size: '-65536',
 };
 
 export interface DevServer {
