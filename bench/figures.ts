@@ -219,10 +219,12 @@ export interface Temporal {
 export async function startTemporal(
   storage: 'memory' | 'file',
   dynamicConfig?: Record<string, string | number | boolean>,
+  sqlitePragmas?: Record<string, string>,
 ): Promise<Temporal> {
   const before = new Set(childrenNamed(process.pid, 'temporal'));
   const server = await startDevServer({
     dynamicConfig,
+    sqlitePragmas,
     ...(storage === 'file' ? { dbFilename: join(mkdtempSync(join(tmpdir(), 'hookstep-bench-')), 'temporal.db') } : {}),
   });
   const serverPid = childrenNamed(process.pid, 'temporal').find((pid) => !before.has(pid)) ?? NaN;

@@ -25,8 +25,10 @@ export interface DevServerOptions {
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** The Web UI decodes payloads through this codec server endpoint (the token may be its first path segment). */
   uiCodecEndpoint?: string;
-  /** Server dynamic config, on top of DEV_SERVER_DYNAMIC_CONFIG. */
+  /** Server dynamic config, on top of DEV_SERVER_DYNAMIC_CONFIG and DEV_SERVER_ONLY_DYNAMIC_CONFIG. */
   dynamicConfig?: Record<string, string | number | boolean>;
+  /** SQLite pragmas of the file-backed server, on top of DEV_SERVER_SQLITE_PRAGMAS; ignored in memory. */
+  sqlitePragmas?: Record<string, string>;
 }
 
 /**
@@ -49,6 +51,43 @@ export const DEV_SERVER_DYNAMIC_CONFIG: Readonly<Record<string, string | number 
   'history.transferProcessorMaxPollRPS': 1000,
   'history.timerProcessorMaxPollRPS': 1000,
   'limit.maxIDLength': MAX_ID_LENGTH,
+};
+
+/**
+ * Settings of the dev server alone; the cluster and compose keep the server's defaults (scripts/temporal-cluster).
+ * - New tasks go to one partition of their task queue instead of 4. With 4, a task written to a partition no poller
+ *   waits on is forwarded to the root partition, at most 10 a second per partition
+ *   (matching.forwarderMaxRatePerSecond); a task that misses is stored in its partition's backlog, and the backlog's
+ *   forward holds it at the root for up to 2 s while a poller may be waiting on the task's own partition
+ *   (MustOffer in the server's service/matching/matcher.go). Steps one at a time, ~10 ms each, need more than 10
+ *   forwards a second: about 1 in 100 waited 2 s between WorkflowTaskScheduled and WorkflowTaskStarted
+ *   (`npx tsx bench/stall.ts`). With one write partition nothing is forwarded. All 4 are still read, so tasks an
+ *   older hookstep left in a database file's other partitions are still delivered (reading fewer partitions than
+ *   were written strands their backlog). Partitions spread a task queue over matching hosts; the dev server is
+ *   one process, so they buy nothing there.
+ */
+export const DEV_SERVER_ONLY_DYNAMIC_CONFIG: Readonly<Record<string, string | number | boolean>> = {
+  'matching.numTaskqueueWritePartitions': 1,
+};
+
+/**
+ * SQLite pragmas of the file-backed dev server (`hookstep dev`'s default), which ran at 0.39x the in-memory one.
+ * - WAL with synchronous=NORMAL: SQLite's defaults (a rollback journal, synchronous=FULL) sync the disk several times
+ *   per commit, and the server commits several times per step. In WAL mode a commit appends to the log without a
+ *   sync; the log is synced at checkpoints. A crash of the server process loses nothing (what was committed is in
+ *   the operating system's cache); a crash of the machine can lose the last commits, never the database's
+ *   consistency (https://www.sqlite.org/wal.html, `synchronous` in https://www.sqlite.org/pragma.html).
+ * - locking_mode=EXCLUSIVE and a 64 MiB page cache: the server uses one connection, so it may keep the file's lock
+ *   and its cache between transactions instead of taking the lock and checking the log's index (a shared-memory
+ *   file) at each. In `npx tsx bench/stall.ts` runs minutes apart (load 9-12), a burst went from 82/s to 112/s with
+ *   the lock kept, 91/s with the cache, 278/s with both (in-memory: 312/s in a quieter run). A second process
+ *   cannot open the file while the server runs: it gets "database is locked".
+ */
+export const DEV_SERVER_SQLITE_PRAGMAS: Readonly<Record<string, string>> = {
+  journal_mode: 'WAL',
+  synchronous: 'NORMAL',
+  locking_mode: 'EXCLUSIVE',
+  cache_size: '-65536',
 };
 
 export interface DevServer {
@@ -83,10 +122,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       searchAttributes: [...SEARCH_ATTRIBUTES],
       log: { format: 'pretty', level: options.logLevel ?? 'warn' },
       extraArgs: [
-        ...Object.entries({ ...DEV_SERVER_DYNAMIC_CONFIG, ...options.dynamicConfig }).flatMap(([k, v]) => [
-          '--dynamic-config-value',
-          `${k}=${JSON.stringify(v)}`,
-        ]),
+        ...Object.entries({
+          ...DEV_SERVER_DYNAMIC_CONFIG,
+          ...DEV_SERVER_ONLY_DYNAMIC_CONFIG,
+          ...options.dynamicConfig,
+        }).flatMap(([k, v]) => ['--dynamic-config-value', `${k}=${JSON.stringify(v)}`]),
+        ...(options.dbFilename
+          ? Object.entries({ ...DEV_SERVER_SQLITE_PRAGMAS, ...options.sqlitePragmas }).flatMap(([k, v]) => [
+              '--sqlite-pragma',
+              `${k}=${v}`,
+            ])
+          : []),
         ...(options.uiCodecEndpoint ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
       ],
     },

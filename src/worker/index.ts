@@ -4,6 +4,8 @@ export { bundleWorkflows, QUIET_LOGGER, WORKFLOWS_PATH } from './bundle';
 export { ConfigError, EnvSchema, loadConfig, type Cidr, type Config } from './config';
 export {
   DEV_SERVER_DYNAMIC_CONFIG,
+  DEV_SERVER_ONLY_DYNAMIC_CONFIG,
+  DEV_SERVER_SQLITE_PRAGMAS,
   findTemporalCli,
   startDevServer,
   type DevServer,
