@@ -6,7 +6,7 @@ import { createActivities, jsonLineLog, type AttemptLog, type RegistrySource } f
 import { DestinationPolicy, type Cidr } from '../../activities/destination';
 import { createAgent } from '../../activities/http';
 import { DEFAULT_MAX_CONCURRENT_DELIVERIES, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../contract';
-import { WORKFLOWS_PATH } from './bundle';
+import { WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './bundle';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -53,13 +53,21 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
       attemptLog: options.attemptLog === false ? undefined : (options.attemptLog ?? jsonLineLog),
     }),
     dataConverter: options.dataConverter,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
     // A delivery's first attempt is a local activity and the rest regular ones: both kinds share the bound. A run's
     // workflow task stays open (and holds its slot) while its local attempt waits on the receiver, so the workflow-task
     // slots get the same bound: at the SDK's 40, 40 slow receivers would stall every other run on the worker.
     maxConcurrentActivityTaskExecutions: deliveries,
     maxConcurrentLocalActivityExecutions: deliveries,
     maxConcurrentWorkflowTaskExecutions: deliveries,
+    // The sticky cache holds as many runs as there are deliveries in flight (at least 2): the least the SDK allows
+    // beside those slots. Runs waiting on a timer (a delay, a retry's backoff) past that are evicted and replay their
+    // short history when they wake, so a worker's memory follows HOOKSTEP_MAX_CONCURRENT_DELIVERIES, not how many runs
+    // wait. The SDK's default follows the heap limit instead: ~2,300 runs (~1 GB of RSS) at a 4 GB heap, and under
+    // 1,000 below a 1.9 GB heap limit, where the SDK then cut the workflow-task slots below the deliveries bound.
+    maxCachedWorkflows: Math.max(2, deliveries),
     ...options.workerOptions,
   });
   return {
