@@ -1,6 +1,7 @@
 // A bench worker in its own process, as a deployment runs it: hookstep's worker (pre-bundled workflow code) or the
 // naive baseline (SDK defaults). Configured by one JSON env var, parsed at this boundary; prints one ready line.
 // With `api`, it also serves the HTTP API of event webhooks on an embedded registry, as `hookstep dev` does.
+import { appendFileSync } from 'node:fs';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { z } from 'zod';
 import { parseCidrList } from '../activities/destination';
@@ -24,12 +25,20 @@ export const BenchWorkerConfigSchema = z.object({
   maxConcurrentDeliveries: z.number().int().positive().optional(),
   /** The SDK's log level; the fault script asks for ERROR, since it makes attempts fail on purpose. */
   logLevel: z.enum(['WARN', 'ERROR']).default('WARN'),
+  /**
+   * Appends this process's memory (process.memoryUsage, bytes) as a JSON line to this file every second. Not on a
+   * signal: a worker sent SIGUSR2 took no workflow task afterwards.
+   */
+  memoryReport: z.string().optional(),
 });
 export type BenchWorkerConfig = z.input<typeof BenchWorkerConfigSchema>;
 
 async function main(): Promise<void> {
   const config = BenchWorkerConfigSchema.parse(JSON.parse(process.env.HOOKSTEP_BENCH_WORKER ?? '{}'));
   Runtime.install({ logger: new DefaultLogger(config.logLevel) });
+  const { memoryReport } = config;
+  if (memoryReport)
+    setInterval(() => appendFileSync(memoryReport, `${JSON.stringify(process.memoryUsage())}\n`), 1_000).unref();
   const connection = await NativeConnection.connect({ address: config.address });
   let run: () => Promise<void>;
   let ready: Record<string, string> = {};

@@ -6,7 +6,7 @@ import { createActivities, jsonLineLog, type AttemptLog, type RegistrySource } f
 import { DestinationPolicy, type Cidr } from '../../activities/destination';
 import { createAgent } from '../../activities/http';
 import { DEFAULT_MAX_CONCURRENT_DELIVERIES, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../contract';
-import { PAYLOAD_CONVERTER_PATH, WORKFLOWS_PATH } from './bundle';
+import { PAYLOAD_CONVERTER_PATH, WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './bundle';
 import { requireSearchAttributes } from './searchAttributes';
 
 export interface CreateWorkerOptions {
@@ -64,7 +64,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     }),
     // Always hookstep's payload converter: input numbers a double would change are refused, never rounded.
     dataConverter: { ...options.dataConverter, payloadConverterPath: PAYLOAD_CONVERTER_PATH },
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath: WORKFLOWS_PATH, bundlerOptions: WORKFLOW_BUNDLER_OPTIONS }),
     // A delivery's first attempt is a local activity and the rest regular ones: both kinds share the bound. A run's
     // workflow task stays open (and holds its slot) while its local attempt waits on the receiver, so the workflow-task
     // slots get the same bound: at the SDK's 40, 40 slow receivers would stall every other run on the worker.
@@ -75,6 +77,12 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     // visibly, instead of retrying its workflow task forever with the run showing Running. CI replays recorded
     // histories (test/integration/replay.test.ts) so that this stays rare.
     workflowFailureErrorTypes: { '*': ['NondeterminismError'] },
+    // The sticky cache holds as many runs as there are deliveries in flight (at least 2): the least the SDK allows
+    // beside those slots. Runs waiting on a timer (a delay, a retry's backoff) past that are evicted and replay their
+    // short history when they wake, so a worker's memory follows HOOKSTEP_MAX_CONCURRENT_DELIVERIES, not how many runs
+    // wait. The SDK's default follows the heap limit instead: ~2,300 runs (~1 GB of RSS) at a 4 GB heap, and under
+    // 1,000 below a 1.9 GB heap limit, where the SDK then cut the workflow-task slots below the deliveries bound.
+    maxCachedWorkflows: Math.max(2, deliveries),
     ...options.workerOptions,
   });
   return {
