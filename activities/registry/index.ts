@@ -2,6 +2,7 @@
 // repository per aggregate. The worker's activities and the HTTP API share it.
 import { openDb, type Db, type DbOptions } from './db';
 import { ApiKeyRepository } from './apiKeys';
+import { AutomationRepository } from './automations';
 import { EventRepository } from './events';
 import { migrate } from './migrations';
 import { SecretBox, type SealingKeys } from './secretBox';
@@ -14,6 +15,7 @@ export type { SealingKeys } from './secretBox';
 
 export interface Registry {
   webhooks: WebhookRepository;
+  automations: AutomationRepository;
   events: EventRepository;
   apiKeys: ApiKeyRepository;
   db: Db;
@@ -38,6 +40,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
   }
   return {
     webhooks,
+    automations: new AutomationRepository(db),
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
     db,
