@@ -77,6 +77,7 @@ export function createEventActivities(
 ) {
   const repos = lazyRegistry(source);
   return {
+    ...automationActivities(repos),
     async listSubscribers(query: {
       tenant?: string;
       type: string;
@@ -88,27 +89,6 @@ export function createEventActivities(
       const registry = await repos({ retryable: false });
       const rows = await registry.webhooks.subscribers(tenant, query.type, query.after, query.limit);
       return pageOf(rows.map(subscriberOf), rows.length === query.limit);
-    },
-
-    /**
-     * The active automations of the event's tenant and type, a page at a time, with the event they run on: the page
-     * is cut so the runs it starts, each carrying its steps and the event, fit one workflow task (automationPageOf).
-     */
-    async listAutomations(query: {
-      tenant?: string;
-      type: string;
-      eventId: string;
-      after?: string;
-      limit: number;
-    }): Promise<AutomationPage> {
-      const tenant = query.tenant ?? DEFAULT_TENANT;
-      const registry = await repos({ retryable: false });
-      const rows = await registry.automations.subscribers(tenant, query.type, query.after, query.limit);
-      if (rows.length === 0) return { automations: [] };
-      const event = await registry.events.get(tenant, query.eventId);
-      if (!event) throw notSendable(`event ${query.eventId} is not in the registry`);
-      const subscribers = rows.map((a) => ({ automationId: a.id, version: a.version, steps: a.steps }));
-      return automationPageOf(subscribers, event, rows.length === query.limit);
     },
 
     async deliverEvent(call: EventDeliveryCall): Promise<EventDeliveryResult> {
@@ -138,6 +118,31 @@ export function createEventActivities(
         ),
       );
       return { status: result.status, attempt: result.attempt };
+    },
+  };
+}
+
+function automationActivities(repos: (o: { retryable: boolean }) => Promise<Registry>) {
+  return {
+    /**
+     * The active automations of the event's tenant and type, a page at a time, with the event they run on: the page
+     * is cut so the runs it starts, each carrying its steps and the event, fit one workflow task (automationPageOf).
+     */
+    async listAutomations(query: {
+      tenant?: string;
+      type: string;
+      eventId: string;
+      after?: string;
+      limit: number;
+    }): Promise<AutomationPage> {
+      const tenant = query.tenant ?? DEFAULT_TENANT;
+      const registry = await repos({ retryable: false });
+      const rows = await registry.automations.subscribers(tenant, query.type, query.after, query.limit);
+      if (rows.length === 0) return { automations: [] };
+      const event = await registry.events.get(tenant, query.eventId);
+      if (!event) throw notSendable(`event ${query.eventId} is not in the registry`);
+      const subscribers = rows.map((a) => ({ automationId: a.id, version: a.version, steps: a.steps }));
+      return automationPageOf(subscribers, event, rows.length === query.limit);
     },
   };
 }

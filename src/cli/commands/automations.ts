@@ -2,7 +2,7 @@
 // from a JSON file, as `hookstep run` reads one (without `id` and `trigger`: hookstep makes the id, the event is the
 // trigger); label, event type and tenant as flags or in the file, the flags winning. The API's schema checks it all.
 import type { Command } from 'commander';
-import type { CreateAutomationInput, UpdateAutomationInput } from '../../contract';
+import type { CreateAutomationInput } from '../../contract';
 import { apiClientFromEnv, print } from '../apiClient';
 import { readJsonObject } from '../files';
 import { EXIT, setExit } from '../shared';
@@ -62,7 +62,7 @@ export function automationsCommand(cli: Command): void {
       const changes = automationFromFlags(flags);
       if (flags.active !== undefined)
         changes.active = flags.active === 'true' ? true : flags.active === 'false' ? false : flags.active;
-      print(await apiClientFromEnv().automations.update(id, changes as UpdateAutomationInput));
+      print(await apiClientFromEnv().automations.update(id, changes));
       setExit(EXIT.ok);
     });
   automations
