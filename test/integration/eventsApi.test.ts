@@ -126,6 +126,9 @@ describe.each(registryDatabases())('the API on $name', (database) => {
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/automations',
+      '/v1/automations/{id}',
+      '/v1/automations/{id}/runs',
       '/v1/event-types',
       '/v1/events',
       '/v1/tenants/{tenant}/keys',
@@ -139,5 +142,8 @@ describe.each(registryDatabases())('the API on $name', (database) => {
     expect(JSON.stringify(doc.paths['/v1/events'].post.requestBody)).toContain('"tenant"');
     expect(JSON.stringify(doc.paths['/v1/webhooks'].get)).toContain('"tenant"');
     expect(JSON.stringify(doc.paths['/v1/tenants/{tenant}/keys'].post)).toContain('"key"');
+    // Stored automations: the steps of today's automation schema, and the event type they run on.
+    expect(JSON.stringify(doc.paths['/v1/automations'].post.requestBody)).toContain('"sendWebhook"');
+    expect(JSON.stringify(doc.paths['/v1/automations'].post.requestBody)).toContain('"on"');
   });
 });

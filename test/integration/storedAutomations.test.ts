@@ -56,7 +56,7 @@ describe.each(registryDatabases())('stored automations on $name', (database) => 
     return { status: res.status, body: (await res.json()) as { errors?: unknown } };
   };
 
-  test("an event runs each active automation of its tenant and type once, with the event as trigger; another tenant's, an inactive one and another type's do not run", async () => {
+  test("sentry#116075, n8n#24513: an event runs each active automation of its tenant and type once, with the event as trigger; another tenant's, one made inactive or switched off, and another type's do not run", async () => {
     const [a, b] = [await store(), await store()];
     const r = await stack.receiver((_req, res) => json(res, 200, {}));
     const type = unique('order.created');
@@ -76,6 +76,8 @@ describe.each(registryDatabases())('stored automations on $name', (database) => 
       await mk(a.api, 'other', `${type}.other`),
     ];
     const theirs = await mk(b.api, 'b1', type);
+    const switchedOff = await mk(a.api, 'switched off', type);
+    expect(await a.api.automations.update(switchedOff.id, { active: false })).toMatchObject({ active: false });
     expect([a1.id, theirs.id]).toEqual([expect.stringMatching(/^au_[0-9a-f]{24}$/), expect.stringMatching(/^au_/)]);
     expect(a1).toMatchObject({ tenant: a.tenant, version: 1, active: true, on: { event: type } });
     expect(theirs.tenant).toBe(b.tenant);
@@ -96,7 +98,7 @@ describe.each(registryDatabases())('stored automations on $name', (database) => 
     ]);
     expect(r.requests.map((q) => q.url)).toEqual(['/E-7', '/E-7']);
     const { client } = stack.temporal();
-    for (const none of [inactive, otherType, theirs]) await expectNoRun(client, `${none.id}/${id}`);
+    for (const none of [inactive, switchedOff, otherType, theirs]) await expectNoRun(client, `${none.id}/${id}`);
     // Searchable by automation id and event type, and the version it ran is in its memo.
     const described = await client.workflow.getHandle(`${a1.id}/${id}`).describe();
     expect(described.memo).toEqual({ hookstepAutomationVersion: 1 });
