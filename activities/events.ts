@@ -13,6 +13,8 @@ import {
   resolveRetry,
   tenantScope,
   toMs,
+  type AutomationStep,
+  type HookstepEvent,
   type ResolvedRetry,
   type Webhook,
 } from '../src/contract';
@@ -23,7 +25,7 @@ import { withHeartbeats } from './heartbeat';
 import { observeAttempt, type AttemptLog } from './inspect';
 import type { Registry } from './registry';
 import { send } from './send';
-import { pageOf } from './subscriberPage';
+import { automationPageOf, pageOf } from './subscriberPage';
 
 /** What a delivery run needs before its first attempt, read once by the fan-out. */
 export interface Subscriber {
@@ -48,6 +50,21 @@ export interface SubscriberQuery {
   eventId?: string;
   after?: string;
   limit: number;
+}
+
+/** An automation an event starts: its id, the version of its steps and the steps, as the run is given them. */
+export interface AutomationSubscriber {
+  automationId: string;
+  version: number;
+  steps: AutomationStep[];
+}
+
+export interface AutomationPage {
+  automations: AutomationSubscriber[];
+  /** The event, each run's `trigger`: present when the page holds any automation. */
+  trigger?: HookstepEvent;
+  /** The cursor of the next page; absent on the last. */
+  next?: string;
 }
 
 export interface EventDeliveryCall {
@@ -77,6 +94,7 @@ export function createEventActivities(
   const repos = lazyRegistry(source);
   const prune = pruner(deliveryLogRetentionMs);
   return {
+    ...automationActivities(repos),
     async listSubscribers(query: SubscriberQuery): Promise<SubscriberPage> {
       const tenant = query.tenant ?? DEFAULT_TENANT;
       // A local activity's retries never show in the Web UI: without a registry the fan-out fails, visibly.
@@ -121,6 +139,31 @@ export function createEventActivities(
         );
         return { status: result.status, attempt: result.attempt };
       });
+    },
+  };
+}
+
+function automationActivities(repos: (o: { retryable: boolean }) => Promise<Registry>) {
+  return {
+    /**
+     * The active automations of the event's tenant and type, a page at a time, with the event they run on: the page
+     * is cut so the runs it starts, each carrying its steps and the event, fit one workflow task (automationPageOf).
+     */
+    async listAutomations(query: {
+      tenant?: string;
+      type: string;
+      eventId: string;
+      after?: string;
+      limit: number;
+    }): Promise<AutomationPage> {
+      const tenant = query.tenant ?? DEFAULT_TENANT;
+      const registry = await repos({ retryable: false });
+      const rows = await registry.automations.subscribers(tenant, query.type, query.after, query.limit);
+      if (rows.length === 0) return { automations: [] };
+      const event = await registry.events.get(tenant, query.eventId);
+      if (!event) throw notSendable(`event ${query.eventId} is not in the registry`);
+      const subscribers = rows.map((a) => ({ automationId: a.id, version: a.version, steps: a.steps }));
+      return automationPageOf(subscribers, event, rows.length === query.limit);
     },
   };
 }

@@ -7,7 +7,15 @@ import { createStepActivities } from './steps';
 
 export type { DeliveryResult } from './deliver';
 export { jsonLineLog, type AttemptLog, type AttemptRecord } from './inspect';
-export type { EventDeliveryCall, EventDeliveryResult, RegistrySource, Subscriber, SubscriberPage } from './events';
+export type {
+  AutomationPage,
+  AutomationSubscriber,
+  EventDeliveryCall,
+  EventDeliveryResult,
+  RegistrySource,
+  Subscriber,
+  SubscriberPage,
+} from './events';
 export type { DeliveryCall } from './steps';
 
 export interface ActivityDeps {

@@ -18,15 +18,21 @@ import { stepStartOptions } from '../src/contract/inspect';
 import type { AutomationResult } from '../src/contract/messages';
 import { resolveStep } from '../src/contract/render';
 import type { Automation, AutomationInput, SendWebhookAction } from '../src/contract/schemas/automation';
+import type { AutomationRunOf } from '../src/contract/schemas/storedAutomation';
 import { withOutcome } from './inspect';
 import { Progress } from './progress';
 import { sendWebhook } from './sendWebhook';
 import { Sizes, checksLimits, outputsTooLarge } from './sizes';
 import { failVisibly } from './visible';
 
-export async function automation(input: AutomationInput): Promise<AutomationResult> {
+/**
+ * `run`: given when an event starts a stored automation (eventFanOut), naming the automation, the version of its steps
+ * (the steps themselves are `input`, so a later change cannot reach this run) and the event; the result repeats the
+ * version. Runs started by name pass only `input`.
+ */
+export async function automation(input: AutomationInput, run?: AutomationRunOf): Promise<AutomationResult> {
   return withOutcome(
-    () => runSteps(input),
+    async () => ({ ...(await runSteps(input)), ...(run ? { version: run.version } : {}) }),
     () => ({}),
     () => ({ automationId: (input as { id?: unknown } | null)?.id as string | undefined }),
   );
@@ -52,6 +58,8 @@ async function runSteps(input: AutomationInput): Promise<AutomationResult> {
           type: FailureType.StepFailed,
           message: `automation ${definition.id} stopped: step "${step.id}" (steps[${i}]) failed with ${error.type}: ${error.message}`,
           nonRetryable: true,
+          // For a stored automation's runs list (src/api/automationRuns.ts): which step, failed how.
+          details: [{ step: step.id, index: i, failureType: error.type }],
           cause: failure,
         });
       }

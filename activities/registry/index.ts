@@ -3,6 +3,7 @@
 import { openDb, type Db, type DbOptions } from './db';
 import { ApiKeyRepository } from './apiKeys';
 import { DeliveryRepository } from './deliveries';
+import { AutomationRepository } from './automations';
 import { EventRepository } from './events';
 import { WebhookHealthRepository } from './health';
 import { migrate } from './migrations';
@@ -20,6 +21,7 @@ export interface Registry {
   webhooks: WebhookRepository;
   /** What deliveries tell of each webhook: its consecutive failures, disabling it (endpoint health). */
   health: WebhookHealthRepository;
+  automations: AutomationRepository;
   events: EventRepository;
   apiKeys: ApiKeyRepository;
   deliveries: DeliveryRepository;
@@ -46,6 +48,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
   return {
     webhooks,
     health: new WebhookHealthRepository(db),
+    automations: new AutomationRepository(db),
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
     deliveries: new DeliveryRepository(db),

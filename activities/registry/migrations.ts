@@ -106,6 +106,30 @@ export const MIGRATIONS: readonly Migration[] = [
       alter table webhooks add column disabled_at timestamptz;
       alter table webhooks add column disabled_reason text`,
   },
+  {
+    version: 6,
+    name: 'stored automations: the event type each runs on, and every version of its steps',
+    sql: `
+      create table automations (
+        id text primary key,
+        tenant text not null,
+        event text not null,
+        label text not null,
+        active boolean not null,
+        version int not null,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      );
+      create index automations_by_tenant_event on automations (tenant, event, id) where active;
+      create index automations_by_tenant on automations (tenant, id);
+      create table automation_versions (
+        automation_id text not null references automations (id) on delete cascade,
+        version int not null,
+        definition json not null,
+        created_at timestamptz not null default now(),
+        primary key (automation_id, version)
+      );`,
+  },
 ];
 
 /** An arbitrary constant naming hookstep's migration lock among the server's advisory locks. */

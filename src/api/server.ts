@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-z
 import type { Registry } from '../../activities/registry';
 import { AUTOMATION_LIMITS, MAX_ISSUES, VERSION, shapeIssues } from '../contract';
 import { requireApiKey } from './auth';
+import { automationRoutes } from './automations';
 import { deliveryRoutes } from './deliveries';
 import { eventRoutes } from './events';
 import { refuseInexactNumbers } from './json';
@@ -66,6 +67,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   app.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
   await app.register(webhookRoutes(options.registry));
   await app.register(eventRoutes(options));
+  await app.register(automationRoutes(options));
   await app.register(tenantRoutes(options.registry));
   await app.register(deliveryRoutes(options.registry));
   await app.ready();

@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { ApiError, ConfigError, FlagError, InvalidInputError, VERSION } from '../contract';
 import { apiCommand } from './commands/api';
+import { automationsCommand } from './commands/automations';
 import { codecServerCommand } from './commands/codecServer';
 import { devCommand } from './commands/dev';
 import { eventsCommand } from './commands/events';
@@ -30,6 +31,7 @@ function program(): Command {
     codecServerCommand,
     apiCommand,
     webhooksCommand,
+    automationsCommand,
     eventsCommand,
     tenantsCommand,
     deliveriesCommand,

@@ -3,6 +3,8 @@
 import { z } from 'zod';
 import {
   ApiError,
+  AutomationRunListSchema,
+  CreateAutomationSchema,
   CreateWebhookSchema,
   CreatedApiKeySchema,
   CreatedWebhookSchema,
@@ -13,13 +15,17 @@ import {
   InvalidInputError,
   PublishedEventSchema,
   RotatedSecretSchema,
+  StoredAutomationSchema,
   TenantSchema,
+  UpdateAutomationSchema,
   UpdateWebhookSchema,
   WebhookSchema,
   formatIssues,
+  type CreateAutomationInput,
   type CreateWebhookInput,
   type DeliveryListFilter,
   type EventInput,
+  type UpdateAutomationInput,
   type UpdateWebhookInput,
   type WebhookHealthFilter,
 } from '../contract';
@@ -58,6 +64,7 @@ export function createApiClient(options: ApiClientOptions) {
       rotateSecret: (id: string) =>
         call('POST', `/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`, RotatedSecretSchema),
     },
+    automations: automationsClient(call),
     events: {
       publish: (event: EventInput) =>
         call('POST', '/v1/events', PublishedEventSchema, checked('event', EventSchema, event)),
@@ -77,7 +84,34 @@ export function createApiClient(options: ApiClientOptions) {
   };
 }
 
+/** Stored automations: run by events of their tenant and type (issue 22). */
+function automationsClient(call: ReturnType<typeof request>) {
+  return {
+    create: (input: CreateAutomationInput) =>
+      call('POST', '/v1/automations', StoredAutomationSchema, checked('automation', CreateAutomationSchema, input)),
+    /** An operator key lists every tenant's unless `tenant` is given; a tenant key lists its own. */
+    list: (filter: { tenant?: string; event?: string; active?: boolean } = {}) => {
+      const query = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]));
+      return call('GET', `/v1/automations?${query.toString()}`, AutomationListSchema).then((r) => r.automations);
+    },
+    get: (id: string) => call('GET', `/v1/automations/${encodeURIComponent(id)}`, StoredAutomationSchema),
+    /** New `steps` make a new version; runs in flight keep theirs. */
+    update: (id: string, changes: UpdateAutomationInput) =>
+      call(
+        'PATCH',
+        `/v1/automations/${encodeURIComponent(id)}`,
+        StoredAutomationSchema,
+        checked('automation', UpdateAutomationSchema, changes),
+      ),
+    delete: (id: string) => call('DELETE', `/v1/automations/${encodeURIComponent(id)}`, undefined),
+    /** Its runs, newest first (from Temporal visibility, which lags a run slightly). */
+    runs: (id: string) =>
+      call('GET', `/v1/automations/${encodeURIComponent(id)}/runs`, AutomationRunListSchema).then((r) => r.runs),
+  };
+}
+
 const WebhookListSchema = z.object({ webhooks: WebhookSchema.array() });
+const AutomationListSchema = z.object({ automations: StoredAutomationSchema.array() });
 
 /** The delivery log: lists in the key's scope, and one delivery with its attempts. */
 function deliveriesClient(call: ReturnType<typeof request>) {
@@ -106,7 +140,7 @@ function deliveriesClient(call: ReturnType<typeof request>) {
 
 /** The input as the API will see it, or InvalidInputError naming each bad field; nothing is sent. */
 function checked<S extends z.ZodType>(
-  kind: 'webhook' | 'event' | 'tenant' | 'deliveries filter',
+  kind: 'webhook' | 'event' | 'tenant' | 'deliveries filter' | 'automation',
   schema: S,
   input: unknown,
 ): z.input<S> {

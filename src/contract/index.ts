@@ -30,3 +30,4 @@ export * from './schemas/events';
 export * from './schemas/issues';
 export * from './schemas/jsonSchema';
 export * from './schemas/step';
+export * from './schemas/storedAutomation';

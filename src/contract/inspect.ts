@@ -103,6 +103,25 @@ export function automationStartOptions(automation: { id: string; steps: readonly
   };
 }
 
+/** The memo key of the version of its steps a stored automation's run ran (set by workflows/eventFanOut.ts). */
+export const AUTOMATION_VERSION_MEMO = 'hookstepAutomationVersion';
+
+/**
+ * A stored automation's run, started by an event: summary `automation au_…: 3 steps`, its automation id, the event
+ * type and the tenant, so its runs are found by automation and by event type.
+ */
+export function eventAutomationStartOptions(facts: {
+  automationId: string;
+  steps: readonly unknown[];
+  eventType: string;
+  tenant?: string;
+}): InspectStartOptions {
+  return {
+    staticSummary: automationStartOptions({ id: facts.automationId, steps: facts.steps }).staticSummary,
+    typedSearchAttributes: startSearchAttributes(facts),
+  };
+}
+
 /** An event delivery run: summary `order.created → api.example.com`, host, method, event type, webhook and tenant. */
 export function deliveryStartOptions(facts: StartFacts & { url: string; eventType: string }): InspectStartOptions {
   const host = destinationHost(facts.url) ?? 'an invalid URL';

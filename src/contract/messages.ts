@@ -24,6 +24,8 @@ export interface AutomationProgress {
 
 export interface AutomationResult {
   steps: Record<string, StepOutput>;
+  /** A stored automation's run (started by an event): the version of the steps it ran. */
+  version?: number;
 }
 
 /** Sent by the delivery activity of a child step when an attempt after the first starts. */

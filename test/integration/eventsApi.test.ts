@@ -126,6 +126,9 @@ describe.each(registryDatabases())('the API on $name', (database) => {
     };
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths).sort()).toEqual([
+      '/v1/automations',
+      '/v1/automations/{id}',
+      '/v1/automations/{id}/runs',
       '/v1/deliveries',
       '/v1/deliveries/{id}',
       '/v1/deliveries/{webhookId}/{eventId}',
@@ -135,8 +138,8 @@ describe.each(registryDatabases())('the API on $name', (database) => {
       '/v1/tenants/{tenant}/keys',
       '/v1/webhooks',
       '/v1/webhooks/{id}',
-      '/v1/webhooks/{id}/enable',
       '/v1/webhooks/{id}/deliveries',
+      '/v1/webhooks/{id}/enable',
       '/v1/webhooks/{id}/rotate-secret',
     ]);
     // The delivery log: its filters, and a delivery's attempts with their snippet.
@@ -148,5 +151,8 @@ describe.each(registryDatabases())('the API on $name', (database) => {
     expect(JSON.stringify(doc.paths['/v1/events'].post.requestBody)).toContain('"tenant"');
     expect(JSON.stringify(doc.paths['/v1/webhooks'].get)).toContain('"tenant"');
     expect(JSON.stringify(doc.paths['/v1/tenants/{tenant}/keys'].post)).toContain('"key"');
+    // Stored automations: the steps of today's automation schema, and the event type they run on.
+    expect(JSON.stringify(doc.paths['/v1/automations'].post.requestBody)).toContain('"sendWebhook"');
+    expect(JSON.stringify(doc.paths['/v1/automations'].post.requestBody)).toContain('"on"');
   });
 });

@@ -70,3 +70,11 @@ test('a deliberate nondeterministic change to the delivery attempts fails the re
     expect([name, errors[name]]).toEqual([name, expect.any(DeterminismViolationError)]);
   }
 });
+
+test('issue 22: starting automations without its patch breaks the fan-outs recorded before stored automations', async () => {
+  const code = await bundleAltered('eventFanOut.ts', (source) =>
+    source.replace('const withAutomations = patched(AUTOMATIONS_PATCH)', 'const withAutomations = true'),
+  );
+  const errors = await replay({ code });
+  expect(errors['eventFanOut-continued-last']).toBeInstanceOf(DeterminismViolationError);
+});

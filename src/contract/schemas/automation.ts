@@ -7,7 +7,7 @@ import { AUTOMATION_LIMITS, capIssues, formatPath, shapeProblems } from '../limi
 import { inexactNumberIssues } from '../numbers';
 import { own, templatesIn } from '../templates';
 import { DurationSchema } from './duration';
-import { formatIssues } from './issues';
+import { formatIssues, type FieldIssue } from './issues';
 import { StepObjectSchema, UrlSchema } from './step';
 
 const StepIdSchema = z.string({ error: 'is required' }).regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, {
@@ -91,38 +91,48 @@ export function validateAutomation(input: unknown): Validation {
   if (shape.length > 0) return { ok: false, issues: capIssues(shape) };
   const parsed = AutomationSchema.safeParse(input);
   if (!parsed.success) return { ok: false, issues: formatIssues(parsed.error) };
-  const automation = parsed.data;
-  const issues: string[] = [];
+  const issues = automationIssues(parsed.data).map((i) => `${formatPath(i.path)}: ${i.message}`);
+  return issues.length ? { ok: false, issues: capIssues(issues) } : { ok: true, automation: parsed.data };
+}
+
+/**
+ * What a schema cannot check of steps that parsed: step ids repeated, templates that do not parse, references to a
+ * step that is missing, later, a delay, undeclared, or whose error is never seen. Each names its field; the stored
+ * automations' API reports them as fields of the body, validateAutomation as lines.
+ */
+export function automationIssues(automation: Pick<Automation, 'steps'>): FieldIssue[] {
+  const issues: FieldIssue[] = [];
   const index = new Map<string, number>();
   automation.steps.forEach((step, i) => {
     const seen = index.get(step.id);
-    if (seen !== undefined) issues.push(`steps[${i}].id: "${step.id}" is already the id of steps[${seen}]`);
+    if (seen !== undefined)
+      issues.push({ path: ['steps', i, 'id'], message: `"${step.id}" is already the id of steps[${seen}]` });
     else index.set(step.id, i);
   });
   automation.steps.forEach((step, i) => {
     if (step.type !== 'sendWebhook') return;
     for (const [field, value] of templatedValues(step)) {
-      const where = `${formatPath(['steps', i, 'with', ...field])}`;
+      const path = ['steps', i, 'with', ...field];
       let parts;
       try {
         parts = templatesIn(value);
       } catch (err) {
         if (!(err instanceof TemplateSyntaxError)) throw err;
-        issues.push(`${where}: ${err.message}`);
+        issues.push({ path, message: err.message });
         continue;
       }
       for (const part of parts) {
         if (part.ref.kind === 'trigger') continue;
         const problem = referenceProblem(automation, i, part.ref);
-        if (problem) issues.push(`${where}: ${part.source}: ${problem}`);
+        if (problem) issues.push({ path, message: `${part.source}: ${problem}` });
       }
     }
   });
-  return issues.length ? { ok: false, issues: capIssues(issues) } : { ok: true, automation };
+  return issues;
 }
 
 function referenceProblem(
-  automation: Automation,
+  automation: Pick<Automation, 'steps'>,
   at: number,
   ref: Exclude<ReturnType<typeof templatesIn>[number]['ref'], { kind: 'trigger' }>,
 ): string | undefined {
