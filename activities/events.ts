@@ -94,18 +94,8 @@ export function createEventActivities(
   const repos = lazyRegistry(source);
   const prune = pruner(deliveryLogRetentionMs);
   return {
+    ...subscriberActivities(repos),
     ...automationActivities(repos),
-    async listSubscribers(query: SubscriberQuery): Promise<SubscriberPage> {
-      const tenant = query.tenant ?? DEFAULT_TENANT;
-      // A local activity's retries never show in the Web UI: without a registry the fan-out fails, visibly.
-      const registry = await repos({ retryable: false });
-      const rows = await registry.webhooks.subscribers(tenant, query.type, query.after, query.limit);
-      const page = pageOf(rows.map(subscriberOf), rows.length === query.limit);
-      // Logged in this local activity, before the page's runs start: the fan-out's commands stay as they were.
-      if (query.eventId) await logPage(registry.deliveries, tenant, { id: query.eventId, type: query.type }, page);
-      return page;
-    },
-
     async deliverEvent(call: EventDeliveryCall): Promise<EventDeliveryResult> {
       const ctx = Context.current();
       const attempt = ctx.info.attempt + (call.attemptsBefore ?? 0);
@@ -139,6 +129,21 @@ export function createEventActivities(
         );
         return { status: result.status, attempt: result.attempt };
       });
+    },
+  };
+}
+
+function subscriberActivities(repos: (o: { retryable: boolean }) => Promise<Registry>) {
+  return {
+    async listSubscribers(query: SubscriberQuery): Promise<SubscriberPage> {
+      const tenant = query.tenant ?? DEFAULT_TENANT;
+      // A local activity's retries never show in the Web UI: without a registry the fan-out fails, visibly.
+      const registry = await repos({ retryable: false });
+      const rows = await registry.webhooks.subscribers(tenant, query.type, query.after, query.limit);
+      const page = pageOf(rows.map(subscriberOf), rows.length === query.limit);
+      // Logged in this local activity, before the page's runs start: the fan-out's commands stay as they were.
+      if (query.eventId) await logPage(registry.deliveries, tenant, { id: query.eventId, type: query.type }, page);
+      return page;
     },
   };
 }
