@@ -8,7 +8,7 @@ import { EventTypeSchema } from './events';
 /**
  * scheduled: waiting its webhook's delay. pending: due, or between attempts after a retryable failure. delivered: a
  * receiver accepted it. failed: a non-retryable failure, or the last attempt the retry policy allows failed. skipped:
- * the webhook was deactivated or deleted before an attempt.
+ * the webhook was deactivated, disabled or deleted before an attempt.
  */
 export const DELIVERY_STATES = ['scheduled', 'pending', 'delivered', 'failed', 'skipped'] as const;
 export const DeliveryStateSchema = z.enum(DELIVERY_STATES);
