@@ -1,7 +1,9 @@
 // Type-aware lint, and the house's layers kept by lint: an import that runs back up fails.
 //   src/contract   the ground floor: schemas, types, defaults, errors. No worker, client, HTTP or Node I/O.
 //   workflows/     deterministic orchestration on the contract (activity types only; no Node built-ins, no undici).
-//   activities/    all I/O, on the contract.
+//   src/registry   the persistence layer: one repository module per aggregate (webhooks, tenants' keys, deliveries,
+//                  health, automations), on the contract; PGlite or PostgreSQL. Activities and the API use it.
+//   activities/    all I/O, on the contract and the registry.
 //   src/client     (and the package main, src/index.ts) starts runs: the contract and @temporalio/client only.
 //   src/receiver   `hookstep/receiver`: verifies webhooks and starts runs; the contract and @temporalio/client only,
 //                  Express and Fastify as types.
@@ -40,8 +42,22 @@ const ABOVE = {
     './src/codec',
     './workflows',
     './activities',
+    './src/registry',
   ],
   workflows: [
+    './src/registry',
+    './src/client',
+    './src/receiver',
+    './src/api',
+    './src/codec',
+    './src/worker',
+    './src/cli',
+    './src/cli.ts',
+    './src/index.ts',
+  ],
+  registry: [
+    './workflows',
+    './activities',
     './src/client',
     './src/receiver',
     './src/api',
@@ -55,27 +71,18 @@ const ABOVE = {
     './workflows',
     './src/client',
     './src/receiver',
-    './src/codec',
-    './src/worker',
-    './src/cli',
-    './src/cli.ts',
-    './src/index.ts',
-  ],
-  activities: [
-    './workflows',
-    './src/client',
-    './src/receiver',
     './src/api',
     './src/worker',
     './src/cli',
     './src/cli.ts',
     './src/index.ts',
   ],
-  client: ['./src/worker', './src/api', './src/cli', './src/cli.ts', './workflows', './activities'],
-  // The API serves the registry (activities/registry) and starts fan-outs; it runs no worker.
-  api: ['./src/worker', './src/cli', './src/cli.ts', './workflows'],
-  receiver: ['./src/worker', './src/cli', './src/cli.ts', './workflows', './activities'],
+  client: ['./src/registry', './src/worker', './src/api', './src/cli', './src/cli.ts', './workflows', './activities'],
+  // The API serves the registry (src/registry) and starts fan-outs; it runs no worker.
+  api: ['./src/worker', './src/cli', './src/cli.ts', './workflows', './activities'],
+  receiver: ['./src/registry', './src/worker', './src/cli', './src/cli.ts', './workflows', './activities'],
   codec: [
+    './src/registry',
     './src/client',
     './src/receiver',
     './src/worker',
@@ -105,7 +112,16 @@ export default tseslint.config(
           zones: [
             { target: './src/contract', from: ABOVE.contract, message: NOT_IN_CONTRACT },
             { target: './workflows', from: ABOVE.workflows, message: 'Workflows stand on the contract only.' },
-            { target: './activities', from: ABOVE.activities, message: 'Activities stand on the contract only.' },
+            {
+              target: './src/registry',
+              from: ABOVE.registry,
+              message: 'The registry stands on the contract only; activities and the API use it.',
+            },
+            {
+              target: './activities',
+              from: ABOVE.activities,
+              message: 'Activities stand on the contract and the registry.',
+            },
             { target: ['./src/client', './src/index.ts'], from: ABOVE.client, message: NOT_FOR_CLIENTS },
             { target: './src/receiver', from: ABOVE.receiver, message: NOT_FOR_RECEIVERS },
             {
@@ -150,6 +166,20 @@ export default tseslint.config(
               message: 'The contract only defines messages with @temporalio/workflow.',
             },
           ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/registry/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: restrict(
+            [...WORKER_ONLY, 'undici', '@temporalio/activity', '@temporalio/client', '@temporalio/workflow'],
+            'The registry is persistence only: no HTTP client and no Temporal runtime.',
+          ),
         },
       ],
     },

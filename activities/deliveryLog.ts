@@ -4,8 +4,8 @@
 // succeeded, a thrown error would have Temporal send it again. And the log's retention, applied from the same path.
 import { ApplicationFailure } from '@temporalio/common';
 import { stateAfterFailure, type DeliveryFailureDetails } from '../src/contract';
-import type { AttemptEntry } from './registry';
-import type { DeliveryKey, DeliveryRepository } from './registry/deliveries';
+import type { AttemptEntry } from '../src/registry';
+import type { DeliveryKey, DeliveryRepository } from '../src/registry/deliveries';
 
 /** Where a delivery is logged: the registry's repository, or anything taking the same plain values. */
 export type DeliveryLog = Pick<DeliveryRepository, 'schedule' | 'recordAttempt' | 'recordSkip'>;

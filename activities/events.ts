@@ -23,7 +23,7 @@ import { NotXmlError, buildEventRequest, type EventRequestInput } from './eventR
 import { trackHealth } from './health';
 import { withHeartbeats } from './heartbeat';
 import { observeAttempt, type AttemptLog } from './inspect';
-import type { Registry } from './registry';
+import type { Registry } from '../src/registry';
 import { send } from './send';
 import { automationPageOf, pageOf } from './subscriberPage';
 

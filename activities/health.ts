@@ -3,7 +3,7 @@
 // apart from the delivery itself: the health of a webhook never fails, delays or re-sends a delivery.
 import { ApplicationFailure } from '@temporalio/common';
 import type { DeliveryFailureDetails, Webhook } from '../src/contract';
-import type { WebhookHealthRepository } from './registry';
+import type { WebhookHealthRepository } from '../src/registry';
 
 export interface HealthFacts {
   tenant: string;

@@ -6,7 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/wo
 import { z } from 'zod';
 import { parseCidrList } from '../activities/destination';
 import { Client, Connection } from '@temporalio/client';
-import { newApiKey, openRegistry, type Registry } from '../activities/registry';
+import { newApiKey, openRegistry, type Registry } from '../src/registry';
 import { createApi } from '../src/api';
 import { createWorker } from '../src/worker';
 import * as naiveActivities from './baselines/naive/activities';

@@ -11,7 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { parseCidrList } from '../../activities/destination';
-import { newSigningSecret, openRegistry, type Registry } from '../../activities/registry';
+import { newSigningSecret, openRegistry, type Registry } from '../../src/registry';
 import { startAutomation, startSendWebhook } from '../../src/client';
 import { DEFAULT_TENANT, OPERATOR_SCOPE, WebhookFieldsSchema } from '../../src/contract';
 import { fanOutWorkflowId } from '../../src/api/publish';

@@ -2,7 +2,7 @@
 // document and the health check. A missing or unknown key is 401, whichever it was. The key's tenant scope (every
 // tenant for an operator key, one for a tenant key) is decided here, once, and handlers pass it to the registry.
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiKeyRepository } from '../../activities/registry/apiKeys';
+import type { ApiKeyRepository } from '../registry/apiKeys';
 import type { TenantScope } from '../contract';
 import { problem, sendProblem } from './problems';
 

@@ -4,7 +4,7 @@
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Registry } from '../../activities/registry';
+import type { Registry } from '../registry';
 import {
   AutomationRunListSchema,
   CreateAutomationSchema,

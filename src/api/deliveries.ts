@@ -5,7 +5,7 @@
 // tenant's delivery is 404, its lists are empty.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { DeliveryFilter, Registry } from '../../activities/registry';
+import type { DeliveryFilter, Registry } from '../registry';
 import {
   DeliveryDetailSchema,
   DeliveryListQuerySchema,

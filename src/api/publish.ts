@@ -3,7 +3,7 @@
 // unreachable) left the row unmarked, so the caller's retry starts the fan-out then; a marked row, or a fan-out that
 // exists already, means a duplicate.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { Registry } from '../../activities/registry';
+import type { Registry } from '../registry';
 import {
   DEFAULT_TENANT,
   fanOutStartOptions,

@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import swagger from '@fastify/swagger';
 import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler } from 'fastify-type-provider-zod';
-import type { Registry } from '../../activities/registry';
+import type { Registry } from '../registry';
 import { AUTOMATION_LIMITS, MAX_ISSUES, VERSION, shapeIssues } from '../contract';
 import { requireApiKey } from './auth';
 import { automationRoutes } from './automations';

@@ -3,7 +3,7 @@
 // tenant learns whether another exists.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { newApiKey, type Registry } from '../../activities/registry';
+import { newApiKey, type Registry } from '../registry';
 import { CreatedApiKeySchema, TenantSchema, scopedTenant } from '../contract';
 import { problem, sendProblem } from './problems';
 

@@ -3,8 +3,8 @@
 // call acts in the API key's tenant scope: another tenant's webhook is 404, as a missing one.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { Registry } from '../../activities/registry';
-import { newSigningSecret } from '../../activities/registry';
+import type { Registry } from '../registry';
+import { newSigningSecret } from '../registry';
 import {
   CreateWebhookSchema,
   CreatedWebhookSchema,

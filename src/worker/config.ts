@@ -1,7 +1,7 @@
 // The worker's and CLI's configuration, parsed once from the environment; messages name the variable.
 import { z } from 'zod';
 import { parseCidrList, type Cidr } from '../../activities/destination';
-import type { DbOptions } from '../../activities/registry';
+import type { DbOptions } from '../registry';
 import {
   ConfigError,
   DEFAULT_MAX_CONCURRENT_DELIVERIES,

@@ -2,7 +2,7 @@
 // that reads it, the HTTP API on a free port with an API key, a Temporal client, and receivers.
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { newApiKey, type Registry } from '../../activities/registry';
+import { newApiKey, type Registry } from '../../src/registry';
 import { createApi, fanOutWorkflowId } from '../../src/api';
 import { DEFAULT_TENANT, OPERATOR_SCOPE } from '../../src/contract';
 import { createApiClient, type ApiClient } from '../../src/client/api';

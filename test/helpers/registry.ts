@@ -1,6 +1,6 @@
 // The registry under test, on each database it supports: PGlite in memory always, and PostgreSQL (a database of the
 // test's own on the run's throwaway server) when one is installed. Tests run `describe.each(registryDatabases())`.
-import { openRegistry, type Registry } from '../../activities/registry';
+import { openRegistry, type Registry } from '../../src/registry';
 import { loadKeyring } from '../../src/codec';
 import { createDatabase } from './postgres';
 

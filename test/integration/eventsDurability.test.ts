@@ -2,7 +2,7 @@
 // A worker process killed while an event's deliveries (or its automations' runs) are under way, and the event published again: every webhook gets the event
 // from exactly one delivery run, <webhook id>/<event id>, under one webhook-id. On PostgreSQL, the database two
 // worker processes can share (PGlite serves one process).
-import { openRegistry } from '../../activities/registry';
+import { openRegistry } from '../../src/registry';
 import { unique, useEventStack } from '../helpers/events';
 import { createDatabase } from '../helpers/postgres';
 import { testKeyring } from '../helpers/registry';

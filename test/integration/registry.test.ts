@@ -1,7 +1,7 @@
 /** @cluster */
 // The registry on each real database it supports (PGlite embedded, PostgreSQL): the same SQL, the same tests.
-import { migrate } from '../../activities/registry/migrations';
-import { newApiKey, newSigningSecret, type Registry } from '../../activities/registry';
+import { migrate } from '../../src/registry/migrations';
+import { newApiKey, newSigningSecret, type Registry } from '../../src/registry';
 import {
   DEFAULT_TENANT,
   OPERATOR_SCOPE,

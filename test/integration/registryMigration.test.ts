@@ -5,9 +5,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashApiKey, newApiKey, openRegistry, type DbOptions } from '../../activities/registry';
-import { openDb } from '../../activities/registry/db';
-import { MIGRATIONS, migrate } from '../../activities/registry/migrations';
+import { hashApiKey, newApiKey, openRegistry, type DbOptions } from '../../src/registry';
+import { openDb } from '../../src/registry/db';
+import { MIGRATIONS, migrate } from '../../src/registry/migrations';
 import { DEFAULT_TENANT, OPERATOR_SCOPE, tenantScope } from '../../src/contract';
 import { createDatabase } from '../helpers/postgres';
 

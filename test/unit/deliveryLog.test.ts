@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { PRUNE_EVERY_MS, logged, pruner, type DeliveryLog } from '../../activities/deliveryLog';
 import { toFailure } from '../../activities/outcomes';
-import type { AttemptEntry } from '../../activities/registry';
+import type { AttemptEntry } from '../../src/registry';
 import { stateAfterFailure } from '../../src/contract';
 import { ConfigError, loadConfig } from '../../src/worker';
 

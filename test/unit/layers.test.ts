@@ -10,7 +10,18 @@ const root = join(__dirname, '..', '..');
 const PROBES: [what: string, file: string, code: string, rule: string | null][] = [
   ['the API importing the worker', 'src/api', "export { createWorker } from '../worker';", 'paths'],
   ['the worker importing the API', 'src/worker', "export { createApi } from '../api';", 'paths'],
-  ['the API importing the registry', 'src/api', "export { openRegistry } from '../../activities/registry';", null],
+  ['the API importing the registry', 'src/api', "export { openRegistry } from '../registry';", null],
+  ['an activity importing the registry', 'activities', "export { openRegistry } from '../src/registry';", null],
+  ['the API importing an activity', 'src/api', "export { deliver } from '../../activities/deliver';", 'paths'],
+  [
+    'the registry importing an activity',
+    'src/registry',
+    "export { deliver } from '../../activities/deliver';",
+    'paths',
+  ],
+  ['the registry importing the API', 'src/registry', "export { createApi } from '../api';", 'paths'],
+  ['a workflow importing the registry', 'workflows', "export { openRegistry } from '../src/registry';", 'paths'],
+  ['the registry importing undici', 'src/registry', "export { request } from 'undici';", 'imports'],
   ['the contract importing the worker', 'src/contract', "export { createWorker } from '../worker';", 'paths'],
   [
     'the contract importing an activity',

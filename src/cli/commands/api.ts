@@ -2,7 +2,7 @@
 // HOOKSTEP_DATABASE_URL, else the embedded PGlite directory), until SIGINT/SIGTERM. `dev` starts the same server.
 import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
-import { newApiKey, openRegistry, type Registry } from '../../../activities/registry';
+import { newApiKey, openRegistry, type Registry } from '../../registry';
 import { createApi } from '../../api';
 import { dataConverterFromEnv, encryptionNotice } from '../../codec';
 import { ConfigError, DEFAULT_API_PORT } from '../../contract';

@@ -4,7 +4,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
-import { openRegistry } from '../../../activities/registry';
+import { openRegistry } from '../../registry';
 import { EncryptionCodec, dataConverterFor, startCodecServer } from '../../codec';
 import { DEFAULT_API_PORT, DEV_DB_FILE, DEV_SERVER_PORT, DEV_UI_PORT_OFFSET } from '../../contract';
 import { installRuntime, startDevServer } from '../../worker';

@@ -3,7 +3,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { Command } from 'commander';
-import { openRegistry, type Registry } from '../../../activities/registry';
+import { openRegistry, type Registry } from '../../registry';
 import { dataConverterFromEnv, encryptionNotice, type PayloadKeyring } from '../../codec';
 import { FlagError } from '../../contract';
 import { createWorker, installRuntime } from '../../worker';

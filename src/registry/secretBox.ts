@@ -2,7 +2,7 @@
 // payloads), so a dump of the registry's database signs nothing. Each row keeps the id of the key that sealed it
 // beside it; any key of the ring opens what it sealed, so rotating the payload keys keeps old rows readable.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { SecretUnreadableError } from '../../src/contract';
+import { SecretUnreadableError } from '../contract';
 
 /** The keys that seal secrets: the payload keyring's shape (src/codec/keys.ts), the first key sealing new rows. */
 export interface SealingKeys {

@@ -2,7 +2,7 @@
 // here, so an event's data is not copied into the history of every run that delivers it. Stored as `json`, not
 // `jsonb`, which would reorder keys: a receiver gets the event's fields in the order they were published. An event's
 // id is unique within its tenant (a store names its own events), so every lookup names the tenant.
-import { scopedTenant, type HookstepEvent, type TenantScope } from '../../src/contract';
+import { scopedTenant, type HookstepEvent, type TenantScope } from '../contract';
 import type { Db } from './db';
 
 export class EventRepository {

@@ -11,7 +11,7 @@ import {
   type DeliveryList,
   type DeliveryState,
   type TenantScope,
-} from '../../src/contract';
+} from '../contract';
 import type { Db } from './db';
 
 /** A delivery's identity: its tenant (its event's and webhook's), and the pair. */

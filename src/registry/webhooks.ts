@@ -12,7 +12,7 @@ import {
   type WebhookChanges,
   type WebhookFields,
   type WebhookHealthFilter,
-} from '../../src/contract';
+} from '../contract';
 import type { Db, Queryable } from './db';
 import { missingKeyMessage, SecretBox, type StoredSecret } from './secretBox';
 

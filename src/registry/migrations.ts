@@ -1,6 +1,6 @@
 // The registry's schema, in versioned steps applied at start-up, each once, under an advisory lock so two processes
 // starting together on one PostgreSQL server do not race. Kept as code, not .sql files, so the build carries them.
-import { DEFAULT_TENANT } from '../../src/contract';
+import { DEFAULT_TENANT } from '../contract';
 import type { Db } from './db';
 
 export interface Migration {

@@ -1,7 +1,7 @@
 // API keys, stored as their SHA-256: a key is 32 random bytes, so a fast hash suffices, and a leaked table gives
 // no key. A key is shown once, when it is made. A key is an operator's (tenant null: every tenant) or one tenant's.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { OPERATOR_SCOPE, tenantScope, type TenantScope } from '../../src/contract';
+import { OPERATOR_SCOPE, tenantScope, type TenantScope } from '../contract';
 import type { Db } from './db';
 
 export const API_KEY_PREFIX = 'hsk_';

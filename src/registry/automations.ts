@@ -11,7 +11,7 @@ import {
   type AutomationStep,
   type StoredAutomation,
   type TenantScope,
-} from '../../src/contract';
+} from '../contract';
 import type { Db, Queryable } from './db';
 
 interface Row {
