@@ -2,6 +2,8 @@
 // stored or printed (failure details and messages), in the encodings a receiver echoes it in. Pure: the activities
 // list a request's secrets when they build it and redact where they build a failure.
 
+import { pathTokens } from './display';
+
 export const REDACTED = '[redacted]';
 
 /** Header values that are never credentials, so an echo of them stays readable. */
@@ -44,7 +46,8 @@ export interface SentParts {
  * - every header value (Authorization's credentials and a Basic password on their own too), but those in
  *   PLAIN_HEADERS, from MIN_HEADER_SECRET_CHARS characters; a header named like a secret from MIN_NAMED_SECRET_CHARS;
  * - every cookie value, each signature in webhook-signature, each signing secret and its key;
- * - query parameters (the URL's own and added) and body string values whose names match SECRET_NAME.
+ * - query parameters (the URL's own and added) and body string values whose names match SECRET_NAME;
+ * - the URL's path segments that look like tokens (isPathToken: a Discord or Slack webhook URL's token).
  * Names are never secrets. Other query and body values are data the receiver may quote back, and are kept.
  */
 export function sentSecrets(parts: SentParts): string[] {
@@ -82,6 +85,7 @@ export function sentSecrets(parts: SentParts): string[] {
   for (const [name, value] of [...ownQuery(parts.url), ...Object.entries(parts.query ?? {})]) {
     if (SECRET_NAME.test(name)) named(value);
   }
+  for (const token of pathTokens(parts.url)) named(token);
   collectBody(parts.body, named, 0);
   return [...out].sort((a, b) => b.length - a.length);
 }

@@ -161,6 +161,26 @@ describe('no secret comes back through the reply', () => {
     expect(leaks(everything.replace(input, ''), secrets)).toBe(false);
   });
 
+  // egg82/fetcharr#45: a Discord webhook URL, whose last segment is its token, was logged whole on every non-2xx.
+  // jestasecurity/thumper#33: the failed webhook's full URL, Slack token and all, was stored as the delivery's error.
+  test('fetcharr#45 and thumper#33: a token in the URL path is in no summary, message, detail or snippet', async () => {
+    const PATH_TOKEN = 'mT9-xQ2_vLk8ZrWbN4yPd7Hs0uJcE1aF6gIo3KtRnVqYw5XzBe';
+    const r = await receiver((req, res) => json(res, 400, { error: `unknown webhook ${req.url}` }));
+    const handle = await start({ url: `${r.url}/api/webhooks/1487200889859997746/${PATH_TOKEN}` });
+    const { failure } = await expectFailure(handle.result());
+    expect(r.requests[0].url).toContain(PATH_TOKEN);
+    const details = failure.details?.[0] as DeliveryFailureDetails;
+    expect(failure.message).toContain('/api/webhooks/1487200889859997746/[token]');
+    expect(details.url).toContain('/[token]');
+    expect(details.bodySnippet).toContain('[redacted]');
+    const history = await handle.fetchHistory();
+    const decoded = await Promise.all(payloadsIn(history).map((p) => decodeWithTestKey(p)));
+    const input = JSON.stringify(decoded.find((d) => JSON.stringify(d).includes(PATH_TOKEN) && 'url' in Object(d)));
+    const everything = `${JSON.stringify(history)}\n${JSON.stringify(decoded)}`.replace(input, '');
+    expect(everything).not.toContain(PATH_TOKEN);
+    expect(everything).toContain('[token]');
+  });
+
   // prebid/prebid-server#1776: a debug answer echoed every request header, a Basic credential among them.
   // opensearch-project/opensearch-java#1218: a 403 quoting the Authorization header became the error's message.
   test('prebid-server#1776 and opensearch-java#1218: a retried 503 echo shows no credential in describe or the CLI', async () => {

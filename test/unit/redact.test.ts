@@ -41,6 +41,16 @@ describe('sentSecrets', () => {
     }
   });
 
+  it("thumper#33: adds a token in the URL's path, so a reply quoting the URL is cut", () => {
+    const url = 'https://discord.com/api/webhooks/1487200889859997746/mT9-xQ2_vLk8ZrWbN4yPd7Hs0uJcE1aF6g';
+    const secrets = sentSecrets({ url, headers: {} });
+    expect(secrets).toContain('mT9-xQ2_vLk8ZrWbN4yPd7Hs0uJcE1aF6g');
+    expect(secrets).not.toContain('1487200889859997746');
+    expect(redact(`{"error":"unknown webhook ${url}"}`, secrets)).toBe(
+      `{"error":"unknown webhook https://discord.com/api/webhooks/1487200889859997746/${REDACTED}"}`,
+    );
+  });
+
   it('adds the user:password and the password of a Basic credential', () => {
     const basic = Buffer.from('master:hunter22').toString('base64');
     const secrets = sentSecrets({ url: 'https://h.example/', headers: { authorization: `Basic ${basic}` } });

@@ -237,6 +237,30 @@ describe('displayUrl', () => {
   it('keeps scheme, host and path only', () => {
     expect(displayUrl('https://u:p@api.example.com:8443/a/b?token=x#frag')).toBe('https://api.example.com:8443/a/b');
   });
+
+  it.each([
+    // fetcharr#45: a Discord webhook URL's last segment is its token.
+    [
+      'https://discord.com/api/webhooks/1487200889859997746/mT9-xQ2_vLk8ZrWbN4yPd7Hs0uJcE1aF6gIo3KtRnVqYw5XzBe',
+      'https://discord.com/api/webhooks/1487200889859997746/[token]',
+    ],
+    // thumper#33: Slack's incoming webhooks carry three opaque segments.
+    [
+      'https://hooks.slack.com/services/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',
+      'https://hooks.slack.com/services/[token]/[token]/[token]',
+    ],
+    // luthien-proxy#622: a token in the path of any receiver, a UUID, a Make hook id.
+    ['https://example.com/hooks/3f2b8c1e-9d4a-4b7e-8f21-6c0d5e9a7b13', 'https://example.com/hooks/[token]'],
+    ['https://hook.eu1.make.com/abcdefghijklmnopqrstuvwxyzabcdef', 'https://hook.eu1.make.com/[token]'],
+  ])('never shows a token in the path: %s', (url, shown) => {
+    expect(displayUrl(url)).toBe(shown);
+  });
+
+  it('keeps words, versions and plain numbers in the path', () => {
+    expect(displayUrl('https://api.example.com/v2/orders/12345/order-status-changed')).toBe(
+      'https://api.example.com/v2/orders/12345/order-status-changed',
+    );
+  });
 });
 
 describe('toMs', () => {
