@@ -359,6 +359,43 @@ describe.each(registryDatabases())('stored automations on $name', (database) => 
     },
   );
 
+  test('a run whose end cannot be logged waits, retrying the write visibly, and ends once the registry takes it', async () => {
+    const a = await store();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const gate = await stack.receiver(async (_req, res: ServerResponse) => {
+      await held;
+      json(res, 200, {});
+    });
+    const type = unique('order.created');
+    const auto = await a.api.automations.create({
+      label: 'held',
+      on: { event: type },
+      steps: [post('send', gate.url)],
+    });
+    const id = unique('ord');
+    await a.api.events.publish({ id, type, entity: { id: 1, type: 'order' }, data: {} });
+    await gate.waitFor(1);
+    const { db } = stack.registry();
+    await db.query('alter table automation_runs rename to automation_runs_away');
+    const handle = stack.temporal().client.workflow.getHandle(`${auto.id}/${id}`);
+    try {
+      release();
+      const pending = await until(async () => {
+        const [activity] = (await handle.describe()).raw.pendingActivities ?? [];
+        return activity && (activity.attempt ?? 0) >= 2 ? activity : undefined;
+      }, 'the run log write retried');
+      expect(pending.activityType?.name).toBe('recordAutomationRun');
+      expect(pending.lastFailure?.message).toContain('automation_runs');
+    } finally {
+      await db.query('alter table automation_runs_away rename to automation_runs');
+    }
+    expect(await handle.result()).toMatchObject({ version: 1 });
+    expect(await a.api.automations.runs(auto.id)).toEqual([
+      expect.objectContaining({ eventId: id, state: 'completed' }),
+    ]);
+  });
+
   test('n8n#14748: a run waiting on its delay step is listed running; cancelled, it is listed failed, not running for good', async () => {
     const a = await store();
     const type = unique('order.created');
