@@ -269,9 +269,9 @@ describe.each(registryDatabases())('stored automations on $name', (database) => 
   });
 
   test(
-    'nocobase#2523, n8n#28061, temporal retention: the runs list shows a failed run with the step that stopped it and ' +
-      "its failure type beside a completed one, of this automation only and nothing of another tenant's, in pages, " +
-      'after their Temporal histories are gone',
+    'nocobase#2523, n8n#15854, n8n#28061, temporalio/ui#1183: the runs list shows a failed run with the step that ' +
+      'stopped it and its failure type beside a completed one, of this automation only and nothing of another ' +
+      "tenant's, in pages, after their Temporal histories are gone",
     async () => {
       const [a, b] = [await store(), await store()];
       const ok = await stack.receiver((_req, res) => json(res, 200, { fine: true }));
@@ -299,7 +299,7 @@ describe.each(registryDatabases())('stored automations on $name', (database) => 
         .registry()
         .automationRuns.started(b.tenant, { id: unique('theirs'), type }, [{ automationId: auto.id, version: 1 }]);
 
-      // Temporal's retention deletes a closed run's history: the list does not read it.
+      // Temporal's retention deletes a closed run's history (temporalio/ui#1183): the list does not read it.
       const { client } = stack.temporal();
       for (const eventId of [good, bad]) {
         const workflowExecution = { workflowId: `${auto.id}/${eventId}` };
