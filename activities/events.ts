@@ -18,6 +18,7 @@ import {
   type ResolvedRetry,
   type Webhook,
 } from '../src/contract';
+import { automationRunActivities, logRunsStarted } from './automationRuns';
 import { logPage, logSkip, logged, pruner } from './deliveryLog';
 import { NotXmlError, buildEventRequest, type EventRequestInput } from './eventRequest';
 import { trackHealth } from './health';
@@ -95,7 +96,7 @@ export function createEventActivities(
   const prune = pruner(deliveryLogRetentionMs);
   return {
     ...subscriberActivities(repos),
-    ...automationActivities(repos),
+    ...automationActivities(repos, deliveryLogRetentionMs),
     async deliverEvent(call: EventDeliveryCall): Promise<EventDeliveryResult> {
       const ctx = Context.current();
       const attempt = ctx.info.attempt + (call.attemptsBefore ?? 0);
@@ -148,8 +149,9 @@ function subscriberActivities(repos: (o: { retryable: boolean }) => Promise<Regi
   };
 }
 
-function automationActivities(repos: (o: { retryable: boolean }) => Promise<Registry>) {
+function automationActivities(repos: (o: { retryable: boolean }) => Promise<Registry>, retentionMs: number) {
   return {
+    ...automationRunActivities(repos, retentionMs),
     /**
      * The active automations of the event's tenant and type, a page at a time, with the event they run on: the page
      * is cut so the runs it starts, each carrying its steps and the event, fit one workflow task (automationPageOf).
@@ -168,7 +170,10 @@ function automationActivities(repos: (o: { retryable: boolean }) => Promise<Regi
       const event = await registry.events.get(tenant, query.eventId);
       if (!event) throw notSendable(`event ${query.eventId} is not in the registry`);
       const subscribers = rows.map((a) => ({ automationId: a.id, version: a.version, steps: a.steps }));
-      return automationPageOf(subscribers, event, rows.length === query.limit);
+      const page = automationPageOf(subscribers, event, rows.length === query.limit);
+      // Logged in this local activity, before the page's runs start: the fan-out's commands stay as they were.
+      await logRunsStarted(registry.automationRuns, tenant, { id: event.id, type: event.type }, page);
+      return page;
     },
   };
 }

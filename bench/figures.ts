@@ -32,6 +32,9 @@ export interface Sizes {
   memCounts: number[];
   /** Figure 11: webhooks one event fans out to, events sent to one webhook, and independent steps beside them. */
   eventDeliveries: number;
+  /** Figure 12: events published to one webhook, and to one webhook and one automation; then some one at a time. */
+  automationEvents: number;
+  automationOneAtATime: number;
 }
 
 export const FULL: Sizes = {
@@ -47,6 +50,8 @@ export const FULL: Sizes = {
   flakyRuns: 1_000,
   memCounts: [100, 500, 1_000],
   eventDeliveries: 1_000,
+  automationEvents: 200,
+  automationOneAtATime: 20,
 };
 
 /** Proves every figure still runs (CI); its numbers mean nothing. */
@@ -63,6 +68,8 @@ export const SMOKE: Sizes = {
   flakyRuns: 20,
   memCounts: [10, 20],
   eventDeliveries: 20,
+  automationEvents: 10,
+  automationOneAtATime: 3,
 };
 
 /** One number per repetition. `ratios` name another metric's key: the median of this over the median of that. */

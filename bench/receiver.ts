@@ -3,7 +3,8 @@
 // &until=T only before T, epoch ms: a receiver that recovers); /hold keeps every request waiting until POST
 // /__release (and answers at once from then until POST /__reset), so the bench knows exactly how many runs are in
 // flight: a held request whose sender gave up leaves the count, and its retry, if any, joins it again. GET /__stats reports what arrived, what waits,
-// and the peak of open connections since POST /__reset; /__stats?ids=1 adds every webhook-id answered 2xx.
+// and the peak of open connections since POST /__reset; /__stats?ids=1 adds every webhook-id answered 2xx, and
+// /__stats?arrivals=1 when each 2xx answer left (epoch ms) with its webhook-id and query string.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -23,14 +24,16 @@ function fresh() {
     peakOpenSockets: open,
     delivered: new Set<string>(),
     seen: new Set<string>(),
+    arrivals: [] as [string, string, number][],
   };
 }
 
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://receiver');
   if (req.method === 'GET' && url.pathname === '/__stats') {
-    const { delivered, seen, ...rest } = stats;
+    const { delivered, seen, arrivals, ...rest } = stats;
     const ids = url.searchParams.get('ids') === '1' ? { deliveredIdList: [...delivered] } : {};
+    const times = url.searchParams.get('arrivals') === '1' ? { arrivals } : {};
     res.writeHead(200, { 'content-type': 'application/json' });
     return res.end(
       JSON.stringify({
@@ -40,6 +43,7 @@ const server = createServer((req, res) => {
         distinctIds: seen.size,
         waiting: held.size,
         ...ids,
+        ...times,
       }),
     );
   }
@@ -66,6 +70,7 @@ const server = createServer((req, res) => {
     const ok = () => {
       stats.ok++;
       if (typeof id === 'string') stats.delivered.add(id);
+      stats.arrivals.push([typeof id === 'string' ? id : '', url.search, Date.now()]);
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(REPLY) });
       res.end(REPLY);
     };

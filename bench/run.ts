@@ -1,6 +1,6 @@
 // `npm run bench`: the machine, then the figures (HTTP limit, activity path, end to end, slow receivers, failure path,
-// scale-out, the naive and Go baselines, the receiver kit, memory against runs in flight), each the median of its
-// repetitions with min and max, written to bench/results/.
+// scale-out, the naive and Go baselines, the receiver kit, memory against runs in flight, event webhooks, what an
+// automation adds to a publish), each the median of its repetitions with min and max, written to bench/results/.
 // Everything it talks to runs on 127.0.0.1 and is started and stopped here.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,7 +33,7 @@ const FlagsSchema = z.object({
   reps: z.coerce.number().int().min(1).max(20).optional(),
   figures: z
     .string()
-    .regex(/^([1-9]|1[01])(,([1-9]|1[01]))*$/, 'a comma-separated list of figure numbers 1-11')
+    .regex(/^([1-9]|1[012])(,([1-9]|1[012]))*$/, 'a comma-separated list of figure numbers 1-12')
     .default(DEFAULT_FIGURES)
     .transform((s) => new Set(s.split(',').map(Number))),
   out: z.string().optional(),
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       await figure('figure 9: scale-out on the cluster (Temporal on PostgreSQL)', () => figureCluster(bench));
     if (want.has(1)) await figure('figure 1: HTTP limit (raw undici)', () => figure1(bench));
     if (want.has(2)) await figure('figure 2: activity path (deliver() without Temporal)', () => figure2(bench));
-    if ([3, 4, 5, 6, 7, 10, 11].some((f) => want.has(f))) {
+    if ([3, 4, 5, 6, 7, 10, 11, 12].some((f) => want.has(f))) {
       await guard.run('figures 3-7: in-memory dev server', async () => {
         const temporal = await startTemporal('memory');
         try {

@@ -10,11 +10,12 @@ import {
   type Temporal,
   type WorkerKind,
 } from './figures';
+import { figureAutomations } from './figureAutomations';
 import { figureEvents } from './figureEvents';
 import { memoryFigure } from './memory';
 
 /** Figure 9 is the cluster's (`--figures 9` with a cluster up); the rest run on the embedded dev server. */
-export const DEFAULT_FIGURES = '1,2,3,4,5,6,7,8,10,11';
+export const DEFAULT_FIGURES = '1,2,3,4,5,6,7,8,10,11,12';
 
 export type RunFigure = (name: string, fn: () => Promise<Metric[]>) => Promise<void>;
 
@@ -65,6 +66,12 @@ export async function inMemoryFigures(bench: Bench, temporal: Temporal, want: Se
   if (want.has(11)) {
     await figure('figure 11: event webhooks (fan-out, a stream of events, independent steps)', () =>
       figureEvents(bench, temporal),
+    );
+  }
+  if (want.has(12)) {
+    await figure(
+      'figure 12: what an automation adds to a publish (one webhook, then one webhook and one automation)',
+      () => figureAutomations(bench, temporal),
     );
   }
   if (want.has(10)) {

@@ -21,6 +21,7 @@ import type { Automation, AutomationInput, SendWebhookAction } from '../src/cont
 import type { AutomationRunOf } from '../src/contract/schemas/storedAutomation';
 import { withOutcome } from './inspect';
 import { Progress } from './progress';
+import { withRunLog } from './runLog';
 import { sendWebhook } from './sendWebhook';
 import { Sizes, checksLimits, outputsTooLarge } from './sizes';
 import { failVisibly } from './visible';
@@ -31,11 +32,14 @@ import { failVisibly } from './visible';
  * version. Runs started by name pass only `input`.
  */
 export async function automation(input: AutomationInput, run?: AutomationRunOf): Promise<AutomationResult> {
-  return withOutcome(
-    async () => ({ ...(await runSteps(input)), ...(run ? { version: run.version } : {}) }),
-    () => ({}),
-    () => ({ automationId: (input as { id?: unknown } | null)?.id as string | undefined }),
-  );
+  const body = () =>
+    withOutcome(
+      async () => ({ ...(await runSteps(input)), ...(run ? { version: run.version } : {}) }),
+      () => ({}),
+      () => ({ automationId: (input as { id?: unknown } | null)?.id as string | undefined }),
+    );
+  // A stored automation's run ends its row in the run log (GET /v1/automations/{id}/runs); one run by name has none.
+  return run ? withRunLog(run, (input as { trigger?: unknown } | null)?.trigger, body) : body();
 }
 
 async function runSteps(input: AutomationInput): Promise<AutomationResult> {
@@ -58,7 +62,7 @@ async function runSteps(input: AutomationInput): Promise<AutomationResult> {
           type: FailureType.StepFailed,
           message: `automation ${definition.id} stopped: step "${step.id}" (steps[${i}]) failed with ${error.type}: ${error.message}`,
           nonRetryable: true,
-          // For a stored automation's runs list (src/api/automationRuns.ts): which step, failed how.
+          // For a stored automation's run log (workflows/runLog.ts): which step, failed how.
           details: [{ step: step.id, index: i, failureType: error.type }],
           cause: failure,
         });

@@ -1,12 +1,12 @@
-// /v1/automations: register, list, read, change, delete stored automations, and list one's runs. Bodies are checked
-// by the contract's schemas (the TypeScript client's too), templates and references included, each issue named at its
-// field. Every call acts in the API key's tenant scope: another tenant's automation is 404, as a missing one.
-import type { Client } from '@temporalio/client';
+// /v1/automations: register, list, read, change, delete stored automations, and list one's runs (the run log). Bodies
+// are checked by the contract's schemas (the TypeScript client's too), templates and references included, each issue
+// named at its field. Every call acts in the API key's tenant scope: another tenant's automation is 404, as a missing one.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Registry } from '../registry';
 import {
   AutomationRunListSchema,
+  AutomationRunsQuerySchema,
   CreateAutomationSchema,
   EventTypeSchema,
   StoredAutomationSchema,
@@ -15,7 +15,6 @@ import {
   narrowScope,
   tenantFor,
 } from '../contract';
-import { automationRuns } from './automationRuns';
 import { otherTenant, problem, sendProblem } from './problems';
 
 const IdParams = z.object({ id: z.string().min(1).max(128) });
@@ -26,13 +25,12 @@ const ListQuery = z.object({
   after: z.string().max(128).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });
-const RunsQuery = z.object({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 type App = Parameters<FastifyPluginAsyncZod>[0];
 const notFound = { 404: z.any() };
 const NO_SUCH = 'no such automation';
 
-export function automationRoutes(deps: { registry: Registry; client: Client }): FastifyPluginAsyncZod {
+export function automationRoutes(deps: { registry: Registry }): FastifyPluginAsyncZod {
   return (app) => {
     writeRoutes(app, deps.registry);
     readRoutes(app, deps);
@@ -74,7 +72,7 @@ function writeRoutes(app: App, registry: Registry): void {
   });
 }
 
-function readRoutes(app: App, deps: { registry: Registry; client: Client }): void {
+function readRoutes(app: App, deps: { registry: Registry }): void {
   app.get(
     '/v1/automations',
     {
@@ -108,16 +106,18 @@ function readRoutes(app: App, deps: { registry: Registry; client: Client }): voi
     '/v1/automations/:id/runs',
     {
       schema: {
-        description: 'Its runs, newest first, from Temporal visibility (which lags a run by up to a second or so).',
+        description:
+          'Its runs, newest first, from the automation run log: written when the event starts a run and when the ' +
+          'run ends, kept as long as the delivery log (HOOKSTEP_DELIVERY_LOG_RETENTION) after the run ended.',
         params: IdParams,
-        querystring: RunsQuery,
+        querystring: AutomationRunsQuerySchema,
         response: { 200: AutomationRunListSchema, ...notFound },
       },
     },
     async (request, reply) => {
       const automation = await deps.registry.automations.get(request.tenantScope, request.params.id);
       if (!automation) return sendProblem(reply, problem(404, NO_SUCH));
-      return { runs: await automationRuns(deps.client, automation.id, request.query.limit) };
+      return deps.registry.automationRuns.list(request.tenantScope, automation.id, request.query);
     },
   );
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   ApiError,
   AutomationRunListSchema,
+  AutomationRunsQuerySchema,
   CreateAutomationSchema,
   CreateWebhookSchema,
   CreatedApiKeySchema,
@@ -21,6 +22,7 @@ import {
   UpdateWebhookSchema,
   WebhookSchema,
   formatIssues,
+  type AutomationRunsFilter,
   type CreateAutomationInput,
   type CreateWebhookInput,
   type DeliveryListFilter,
@@ -86,6 +88,11 @@ export function createApiClient(options: ApiClientOptions) {
 
 /** Stored automations: run by events of their tenant and type (issue 22). */
 function automationsClient(call: ReturnType<typeof request>) {
+  const runPage = (id: string, filter: AutomationRunsFilter = {}) => {
+    checked('runs filter', AutomationRunsQuerySchema, filter);
+    const query = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]));
+    return call('GET', `/v1/automations/${encodeURIComponent(id)}/runs?${query.toString()}`, AutomationRunListSchema);
+  };
   return {
     create: (input: CreateAutomationInput) =>
       call('POST', '/v1/automations', StoredAutomationSchema, checked('automation', CreateAutomationSchema, input)),
@@ -104,9 +111,10 @@ function automationsClient(call: ReturnType<typeof request>) {
         checked('automation', UpdateAutomationSchema, changes),
       ),
     delete: (id: string) => call('DELETE', `/v1/automations/${encodeURIComponent(id)}`, undefined),
-    /** Its runs, newest first (from Temporal visibility, which lags a run slightly). */
-    runs: (id: string) =>
-      call('GET', `/v1/automations/${encodeURIComponent(id)}/runs`, AutomationRunListSchema).then((r) => r.runs),
+    /** Its runs, newest first, from the run log: one page (`limit`, default 100), of one `state` when given. */
+    runs: (id: string, filter: AutomationRunsFilter = {}) => runPage(id, filter).then((r) => r.runs),
+    /** A page of its runs with the cursor of the next (`next`, passed back as `after`); absent on the last. */
+    runPage,
   };
 }
 
@@ -140,7 +148,7 @@ function deliveriesClient(call: ReturnType<typeof request>) {
 
 /** The input as the API will see it, or InvalidInputError naming each bad field; nothing is sent. */
 function checked<S extends z.ZodType>(
-  kind: 'webhook' | 'event' | 'tenant' | 'deliveries filter' | 'automation',
+  kind: 'webhook' | 'event' | 'tenant' | 'deliveries filter' | 'automation' | 'runs filter',
   schema: S,
   input: unknown,
 ): z.input<S> {

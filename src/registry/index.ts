@@ -4,6 +4,7 @@ import { openDb, type Db, type DbOptions } from './db';
 import { ApiKeyRepository } from './apiKeys';
 import { DeliveryRepository } from './deliveries';
 import { AutomationRepository } from './automations';
+import { AutomationRunRepository } from './automationRuns';
 import { EventRepository } from './events';
 import { WebhookHealthRepository } from './health';
 import { migrate } from './migrations';
@@ -13,6 +14,7 @@ import { WebhookRepository } from './webhooks';
 export { API_KEY_PREFIX, hashApiKey, newApiKey } from './apiKeys';
 export { SECRET_GRACE_MS, newSigningSecret } from './webhooks';
 export { deliveryIdOf, type AttemptEntry, type DeliveryFilter } from './deliveries';
+export { automationRunIdOf, type AutomationRunEnd, type AutomationRunFilter } from './automationRuns';
 export type { Db, DbOptions } from './db';
 export type { SealingKeys } from './secretBox';
 export type { FailedDelivery, WebhookHealthRepository } from './health';
@@ -22,6 +24,8 @@ export interface Registry {
   /** What deliveries tell of each webhook: its consecutive failures, disabling it (endpoint health). */
   health: WebhookHealthRepository;
   automations: AutomationRepository;
+  /** The automation run log: a stored automation's runs, how each ended. */
+  automationRuns: AutomationRunRepository;
   events: EventRepository;
   apiKeys: ApiKeyRepository;
   deliveries: DeliveryRepository;
@@ -49,6 +53,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     webhooks,
     health: new WebhookHealthRepository(db),
     automations: new AutomationRepository(db),
+    automationRuns: new AutomationRunRepository(db),
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
     deliveries: new DeliveryRepository(db),

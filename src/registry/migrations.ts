@@ -130,6 +130,29 @@ export const MIGRATIONS: readonly Migration[] = [
         primary key (automation_id, version)
       );`,
   },
+  {
+    version: 9,
+    name: "automation runs: one per stored automation's run (`<automation id>/<event id>`), how it ended, and where",
+    sql: `
+      create table automation_runs (
+        id text primary key,
+        seq bigserial unique,
+        tenant text not null,
+        automation_id text not null,
+        version int not null,
+        event_id text not null,
+        event_type text not null,
+        state text not null,
+        failed_step text,
+        failure_type text,
+        message text,
+        started_at timestamptz not null default now(),
+        ended_at timestamptz,
+        updated_at timestamptz not null default now()
+      );
+      create index automation_runs_by_automation on automation_runs (automation_id, seq);
+      create index automation_runs_by_updated on automation_runs (updated_at);`,
+  },
 ];
 
 /** An arbitrary constant naming hookstep's migration lock among the server's advisory locks. */

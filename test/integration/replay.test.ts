@@ -78,3 +78,11 @@ test('issue 22: starting automations without its patch breaks the fan-outs recor
   const errors = await replay({ code });
   expect(errors['eventFanOut-continued-last']).toBeInstanceOf(DeterminismViolationError);
 });
+
+test('issue 22: writing the run log without its patch breaks the stored automations recorded before the run log', async () => {
+  const code = await bundleAltered('runLog.ts', (source) => source.replace('if (!patched(RUN_LOG_PATCH)) return;', ''));
+  const errors = await replay({ code });
+  for (const name of ['automation-stored-completed', 'automation-stored-failed']) {
+    expect([name, errors[name]]).toEqual([name, expect.any(DeterminismViolationError)]);
+  }
+});

@@ -268,45 +268,160 @@ describe.each(registryDatabases())('stored automations on $name', (database) => 
     expect(await b.api.automations.list()).toEqual([]);
   });
 
-  test('the runs list shows a failed run with the step that stopped it and its failure type, beside a completed one', async () => {
+  test(
+    'nocobase#2523, n8n#15854, n8n#28061, temporalio/ui#1183: the runs list shows a failed run with the step that ' +
+      'stopped it and its failure type beside a completed one, of this automation only and nothing of another ' +
+      "tenant's, in pages, after their Temporal histories are gone",
+    async () => {
+      const [a, b] = [await store(), await store()];
+      const ok = await stack.receiver((_req, res) => json(res, 200, { fine: true }));
+      const gone = await stack.receiver((_req, res) => json(res, 404, { error: 'no such order' }));
+      const type = unique('order.created');
+      const auto = await a.api.automations.create({
+        label: 'fails on 2',
+        on: { event: type },
+        steps: [post('first', ok.url), post('second', '{{trigger.data.url}}')],
+      });
+      // Another automation of the same tenant and type: its runs are its own (n8n#28061).
+      const sibling = await a.api.automations.create({
+        label: 'sibling',
+        on: { event: type },
+        steps: [post('s', ok.url)],
+      });
+      const [good, bad] = [unique('ord'), unique('ord')];
+      await a.api.events.publish({ id: good, type, entity: { id: 1, type: 'order' }, data: { url: ok.url } });
+      await runResult(auto, good);
+      await a.api.events.publish({ id: bad, type, entity: { id: 2, type: 'order' }, data: { url: gone.url } });
+      await expect(runResult(auto, bad)).rejects.toThrow();
+      await Promise.all([runResult(sibling, good), runResult(sibling, bad)]);
+      // A row of another tenant under this automation's id (as a bug writing the wrong tenant would leave one).
+      await stack
+        .registry()
+        .automationRuns.started(b.tenant, { id: unique('theirs'), type }, [{ automationId: auto.id, version: 1 }]);
+
+      // Temporal's retention deletes a closed run's history (temporalio/ui#1183): the list does not read it.
+      const { client } = stack.temporal();
+      for (const eventId of [good, bad]) {
+        const workflowExecution = { workflowId: `${auto.id}/${eventId}` };
+        await client.workflowService.deleteWorkflowExecution({
+          namespace: client.options.namespace,
+          workflowExecution,
+        });
+        await until(
+          () =>
+            client.workflow
+              .getHandle(workflowExecution.workflowId)
+              .describe()
+              .then(
+                () => undefined,
+                () => true,
+              ),
+          'the run deleted from Temporal',
+          60_000,
+        );
+      }
+
+      const common = { automationId: auto.id, tenant: a.tenant, eventType: type, version: 1 };
+      const failed = {
+        ...common,
+        workflowId: `${auto.id}/${bad}`,
+        eventId: bad,
+        state: 'failed',
+        startedAt: expect.any(String),
+        endedAt: expect.any(String),
+        failedStep: 'second',
+        failureType: 'HttpClientError',
+        message: expect.stringContaining('step "second" (steps[1]) failed with HttpClientError'),
+      };
+      const completed = {
+        ...common,
+        workflowId: `${auto.id}/${good}`,
+        eventId: good,
+        state: 'completed',
+        startedAt: expect.any(String),
+        endedAt: expect.any(String),
+      };
+      expect(await a.api.automations.runs(auto.id)).toEqual([failed, completed]);
+      const first = await a.api.automations.runPage(auto.id, { limit: 1 });
+      expect(first).toEqual({ runs: [failed], next: expect.any(String) });
+      expect(await a.api.automations.runPage(auto.id, { limit: 1, after: first.next })).toEqual({ runs: [completed] });
+      expect(await a.api.automations.runs(auto.id, { state: 'failed' })).toEqual([failed]);
+      expect(await a.api.automations.runs(auto.id, { state: 'running' })).toEqual([]);
+      expect((await a.api.automations.runs(sibling.id)).map((r) => [r.automationId, r.eventId, r.state])).toEqual([
+        [sibling.id, bad, 'completed'],
+        [sibling.id, good, 'completed'],
+      ]);
+      const badState = await call('GET', `/v1/automations/${auto.id}/runs?state=done`, a.key);
+      expect([badState.status, badState.body.errors]).toEqual([
+        400,
+        [{ field: 'querystring/state', message: expect.any(String) }],
+      ]);
+    },
+  );
+
+  test('a run whose end cannot be logged waits, retrying the write visibly, and ends once the registry takes it', async () => {
     const a = await store();
-    const ok = await stack.receiver((_req, res) => json(res, 200, { fine: true }));
-    const gone = await stack.receiver((_req, res) => json(res, 404, { error: 'no such order' }));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const gate = await stack.receiver(async (_req, res: ServerResponse) => {
+      await held;
+      json(res, 200, {});
+    });
     const type = unique('order.created');
     const auto = await a.api.automations.create({
-      label: 'fails on 2',
+      label: 'held',
       on: { event: type },
-      steps: [post('first', ok.url), post('second', '{{trigger.data.url}}')],
+      steps: [post('send', gate.url)],
     });
-    const [good, bad] = [unique('ord'), unique('ord')];
-    await a.api.events.publish({ id: good, type, entity: { id: 1, type: 'order' }, data: { url: ok.url } });
-    await a.api.events.publish({ id: bad, type, entity: { id: 2, type: 'order' }, data: { url: gone.url } });
-    await runResult(auto, good);
-    await expect(runResult(auto, bad)).rejects.toThrow();
+    const id = unique('ord');
+    await a.api.events.publish({ id, type, entity: { id: 1, type: 'order' }, data: {} });
+    await gate.waitFor(1);
+    const { db } = stack.registry();
+    await db.query('alter table automation_runs rename to automation_runs_away');
+    const handle = stack.temporal().client.workflow.getHandle(`${auto.id}/${id}`);
+    try {
+      release();
+      const pending = await until(async () => {
+        const [activity] = (await handle.describe()).raw.pendingActivities ?? [];
+        return activity && (activity.attempt ?? 0) >= 2 ? activity : undefined;
+      }, 'the run log write retried');
+      expect(pending.activityType?.name).toBe('recordAutomationRun');
+      expect(pending.lastFailure?.message).toContain('automation_runs');
+    } finally {
+      await db.query('alter table automation_runs_away rename to automation_runs');
+    }
+    expect(await handle.result()).toMatchObject({ version: 1 });
+    expect(await a.api.automations.runs(auto.id)).toEqual([
+      expect.objectContaining({ eventId: id, state: 'completed' }),
+    ]);
+  });
 
-    const runs = await until(async () => {
-      const listed = await a.api.automations.runs(auto.id);
-      return listed.length === 2 && listed.every((x) => x.endedAt) ? listed : undefined;
-    }, 'both runs in visibility, ended');
-    const byEvent = Object.fromEntries(runs.map((x): [string, AutomationRun] => [x.eventId, x]));
-    expect(byEvent[bad]).toEqual({
-      workflowId: `${auto.id}/${bad}`,
-      eventId: bad,
-      state: 'FAILED',
-      version: 1,
-      startedAt: expect.any(String),
-      endedAt: expect.any(String),
-      failedStep: 'second',
-      failureType: 'HttpClientError',
+  test('n8n#14748: a run waiting on its delay step is listed running; cancelled, it is listed failed, not running for good', async () => {
+    const a = await store();
+    const type = unique('order.created');
+    const auto = await a.api.automations.create({
+      label: 'waits',
+      on: { event: type },
+      steps: [{ id: 'wait', type: 'delay', for: '1h' }, post('send', 'https://never.example/')],
     });
-    expect(byEvent[good]).toEqual({
-      workflowId: `${auto.id}/${good}`,
-      eventId: good,
-      state: 'COMPLETED',
-      version: 1,
-      startedAt: expect.any(String),
-      endedAt: expect.any(String),
-    });
+    const id = unique('ord');
+    await a.api.events.publish({ id, type, entity: { id: 1, type: 'order' }, data: {} });
+    await fanOut(a.tenant, id);
+    const [waiting] = await a.api.automations.runs(auto.id);
+    expect(waiting).toMatchObject({ eventId: id, state: 'running', version: 1 });
+    expect(waiting.endedAt).toBeUndefined();
+
+    const handle = stack.temporal().client.workflow.getHandle(`${auto.id}/${id}`);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow();
+    expect(await a.api.automations.runs(auto.id)).toEqual([
+      expect.objectContaining({
+        eventId: id,
+        state: 'failed',
+        failureType: 'CancelledFailure',
+        endedAt: expect.any(String),
+      }),
+    ]);
   });
 
   test("Vendasta's example: a store's order.created posts accountId, orderId and partnerId, and the next step uses the reply's ticketId", async () => {
@@ -371,8 +486,10 @@ describe.each(registryDatabases())('stored automations on $name', (database) => 
     const runs = await until(async () => {
       const out = await runCli(['automations', 'runs', auto.id], env);
       const parsed = JSON.parse(out.stdout || '[]') as AutomationRun[];
-      return parsed.some((x) => x.state === 'COMPLETED') ? parsed : undefined;
+      return parsed.some((x) => x.state === 'completed') ? parsed : undefined;
     }, 'the run listed as completed');
-    expect(runs).toEqual([expect.objectContaining({ eventId: id, state: 'COMPLETED', version: 1 })]);
+    expect(runs).toEqual([expect.objectContaining({ eventId: id, state: 'completed', version: 1 })]);
+    const none = await runCli(['automations', 'runs', auto.id, '--state', 'failed'], env);
+    expect([none.code, JSON.parse(none.stdout)]).toEqual([0, []]);
   });
 });

@@ -2,7 +2,7 @@
 // from a JSON file, as `hookstep run` reads one (without `id` and `trigger`: hookstep makes the id, the event is the
 // trigger); label, event type and tenant as flags or in the file, the flags winning. The API's schema checks it all.
 import type { Command } from 'commander';
-import type { CreateAutomationInput } from '../../contract';
+import type { AutomationRunsFilter, CreateAutomationInput } from '../../contract';
 import { apiClientFromEnv, print } from '../apiClient';
 import { readJsonObject } from '../files';
 import { EXIT, setExit } from '../shared';
@@ -68,8 +68,23 @@ export function automationsCommand(cli: Command): void {
   automations
     .command('delete <id>')
     .action(async (id: string) => setExit((await apiClientFromEnv().automations.delete(id), EXIT.ok)));
+  runsCommand(automations);
+}
+
+/** `runs <id>`: the run log's newest page, printed as the list of runs. */
+function runsCommand(automations: Command): void {
   automations
     .command('runs <id>')
-    .description('its runs: state, event, started, ended, and the step that stopped a failed one')
-    .action(async (id: string) => setExit((print(await apiClientFromEnv().automations.runs(id)), EXIT.ok)));
+    .description('its runs, newest first: state, event, started, ended, and the step that stopped a failed one')
+    .option('--state <state>', 'running, completed or failed')
+    .option('--limit <n>', 'at most this many (1 to 1000; default 100)')
+    .action(async (id: string, flags: { state?: string; limit?: string }) => {
+      // An unknown state or a bad limit is left for the schema to name, as the API would.
+      const filter = {
+        ...(flags.state === undefined ? {} : { state: flags.state }),
+        ...(flags.limit === undefined ? {} : { limit: /^\d+$/.test(flags.limit) ? Number(flags.limit) : flags.limit }),
+      } as AutomationRunsFilter;
+      print(await apiClientFromEnv().automations.runs(id, filter));
+      setExit(EXIT.ok);
+    });
 }

@@ -54,19 +54,42 @@ export const StoredAutomationSchema = z.object({
   updatedAt: z.iso.datetime(),
 });
 
-/** One run of a stored automation, as Temporal's visibility lists it. */
+export const AutomationRunStateSchema = z
+  .enum(['running', 'completed', 'failed'])
+  .meta({ description: 'running until the run ends; failed: a step stopped it, or the run itself failed.' });
+
+/** One run of a stored automation, as the registry's run log keeps it (written by the fan-out and the run's end). */
 export const AutomationRunSchema = z.object({
-  workflowId: z.string(),
+  workflowId: z.string().meta({ description: "The run's workflow ID, `<automation id>/<event id>`." }),
+  automationId: z.string(),
+  tenant: TenantSchema,
   eventId: z.string(),
-  state: z.string().meta({ description: 'RUNNING, COMPLETED, FAILED, TERMINATED, CANCELLED, TIMED_OUT.' }),
-  version: z.number().int().optional().meta({ description: 'The version of the steps it ran.' }),
+  eventType: z.string(),
+  state: AutomationRunStateSchema,
+  version: z.number().int().meta({ description: 'The version of the steps it ran.' }),
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime().optional(),
   failedStep: z.string().optional().meta({ description: 'The id of the step that stopped a failed run.' }),
-  failureType: z.string().optional().meta({ description: "That step's failure type (HttpClientError, Timeout, …)." }),
+  failureType: z
+    .string()
+    .optional()
+    .meta({ description: "That step's failure type (HttpClientError, Timeout, …), or the run's own." }),
+  message: z.string().optional().meta({ description: 'What stopped a failed run.' }),
 });
 
-export const AutomationRunListSchema = z.object({ runs: z.array(AutomationRunSchema) });
+export const AutomationRunListSchema = z.object({
+  runs: z.array(AutomationRunSchema),
+  next: z.string().optional().meta({ description: 'Pass as `after` for the next page; absent on the last.' }),
+});
+
+export const AutomationRunsQuerySchema = z.object({
+  state: AutomationRunStateSchema.optional(),
+  after: z
+    .string()
+    .regex(/^\d{1,19}$/, { error: "must be a previous page's `next`" })
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+});
 
 export type CreateAutomationInput = z.input<typeof CreateAutomationSchema>;
 export type AutomationFields = z.output<typeof CreateAutomationSchema>;
@@ -74,6 +97,11 @@ export type UpdateAutomationInput = z.input<typeof UpdateAutomationSchema>;
 export type AutomationChanges = z.output<typeof UpdateAutomationSchema>;
 export type StoredAutomation = z.output<typeof StoredAutomationSchema>;
 export type AutomationRun = z.output<typeof AutomationRunSchema>;
+export type AutomationRunState = z.output<typeof AutomationRunStateSchema>;
+export type AutomationRunList = z.output<typeof AutomationRunListSchema>;
+export type AutomationRunsQuery = z.output<typeof AutomationRunsQuerySchema>;
+/** The TypeScript client's and the CLI's filter of a runs list. */
+export type AutomationRunsFilter = Partial<z.input<typeof AutomationRunsQuerySchema>>;
 
 /** The second argument of an automation run started by an event: which automation, version and event it runs. */
 export interface AutomationRunOf {
