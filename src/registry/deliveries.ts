@@ -183,7 +183,7 @@ export class DeliveryRepository {
          and ($4::text is null or state = $4) and ($5::text is null or event_type = $5)
          and ($6::timestamptz is null or created_at >= $6) and ($7::timestamptz is null or created_at < $7)
          and ($8::bigint is null or seq < $8)
-       order by seq desc limit $9`,
+       order by deliveries.seq desc limit $9`,
       [
         scopedTenant(scope) ?? null,
         filter.webhookId ?? null,

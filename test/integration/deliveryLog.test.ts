@@ -187,6 +187,24 @@ describe.each(registryDatabases())('delivery log on $name', (database) => {
     expect(JSON.stringify(bad.body)).toContain('querystring/since');
   });
 
+  test('pages stay newest first across 99 → 100: the cursor orders by number, not by its text', async () => {
+    const tenant = unique('store');
+    const registry = stack.registry();
+    // The next rows get 97…104: as text, "100" sorts below "99" and a page would skip rows.
+    await registry.db.query(`select setval(pg_get_serial_sequence('deliveries', 'seq'), 96)`);
+    const ids = Array.from({ length: 8 }, (_, i) => `e${i}`);
+    for (const id of ids)
+      await registry.deliveries.schedule(tenant, { id, type: 'x' }, [{ webhookId: 'wh_page', delayed: false }]);
+    const seen: string[] = [];
+    let after: string | undefined;
+    do {
+      const page = await registry.deliveries.list({ tenant }, { limit: 3, ...(after ? { after } : {}) });
+      seen.push(...page.deliveries.map((d) => d.eventId));
+      after = page.next;
+    } while (after && seen.length < 20);
+    expect(seen).toEqual([...ids].reverse());
+  });
+
   test("another tenant's key gets 404 for the delivery and empty lists; the operator sees it", async () => {
     const [a, b] = [await store(), await store()];
     const type = unique('order.created');
