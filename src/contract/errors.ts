@@ -13,7 +13,16 @@ export class InvalidInputError extends HookstepError {
   override readonly code = 'HOOKSTEP_INVALID_INPUT';
   override readonly name = 'InvalidInputError';
   constructor(
-    readonly kind: 'step' | 'automation' | 'receiver options' | 'webhook' | 'event' | 'tenant' | 'deliveries filter',
+    readonly kind:
+      | 'step'
+      | 'automation'
+      | 'receiver options'
+      | 'webhook'
+      | 'event'
+      | 'tenant'
+      | 'deliveries filter'
+      | 'recover'
+      | 'idempotency key',
     readonly issues: string[],
   ) {
     super(`invalid ${kind}: ${issues.join('; ')}`);

@@ -5,6 +5,8 @@ import { ApiKeyRepository } from './apiKeys';
 import { DeliveryRepository } from './deliveries';
 import { AutomationRepository } from './automations';
 import { EventRepository } from './events';
+import { IdempotencyRepository } from './idempotency';
+import { ResendRepository } from './resends';
 import { WebhookHealthRepository } from './health';
 import { migrate } from './migrations';
 import { SecretBox, type SealingKeys } from './secretBox';
@@ -14,6 +16,8 @@ export { API_KEY_PREFIX, hashApiKey, newApiKey } from './apiKeys';
 export { SECRET_GRACE_MS, newSigningSecret } from './webhooks';
 export { deliveryIdOf, type AttemptEntry, type DeliveryFilter } from './deliveries';
 export type { Db, DbOptions } from './db';
+export type { Claim } from './idempotency';
+export type { PlannedResend } from './resends';
 export type { SealingKeys } from './secretBox';
 export type { FailedDelivery, WebhookHealthRepository } from './health';
 
@@ -25,6 +29,9 @@ export interface Registry {
   events: EventRepository;
   apiKeys: ApiKeyRepository;
   deliveries: DeliveryRepository;
+  /** Resends in the delivery log, and the failures recover resends. */
+  resends: ResendRepository;
+  idempotency: IdempotencyRepository;
   db: Db;
   close(): Promise<void>;
 }
@@ -52,6 +59,8 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
     deliveries: new DeliveryRepository(db),
+    resends: new ResendRepository(db),
+    idempotency: new IdempotencyRepository(db),
     db,
     close: () => db.close(),
   };
