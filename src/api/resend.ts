@@ -119,7 +119,8 @@ function keyScope(scope: TenantScope): string {
 
 /**
  * Claims the key (a completed call's answer is given again; another request's key is 422), takes the plan recorded
- * under it or makes and records one, then carries it out: logs the resends and starts their runs.
+ * under it or makes and records one, then carries it out: logs the resends and starts their runs. A refusal (404,
+ * 409) is not recorded: it frees the key, which a retry once the webhook is enabled (or another request) may use.
  */
 async function keyed(
   deps: ResendDeps,
@@ -136,7 +137,10 @@ async function keyed(
   if (claim.state === 'planned') plan = claim.plan;
   else {
     const made = await makePlan();
-    if ('status' in made) return { problem: made };
+    if ('status' in made) {
+      if (key) await idempotency.release(keyScope(scope), key);
+      return { problem: made };
+    }
     plan = key ? await idempotency.plan(keyScope(scope), key, made) : made;
   }
   const deliveries = await carryOut(deps, scope, plan);

@@ -50,6 +50,11 @@ export class IdempotencyRepository {
     return ((await this.read(scope, key))?.plan ?? plan) as P;
   }
 
+  /** Frees a claimed key whose call was refused before it planned: the key may name another request then. */
+  async release(scope: string, key: string): Promise<void> {
+    await this.db.query('delete from idempotency_keys where scope = $1 and key = $2 and plan is null', [scope, key]);
+  }
+
   async answer(scope: string, key: string, response: unknown): Promise<void> {
     await this.db.query('update idempotency_keys set response = $3::text::jsonb where scope = $1 and key = $2', [
       scope,

@@ -275,20 +275,35 @@ describe.each(registryDatabases())('resend and recover on $name', (database) => 
     expect(logged.map((d) => d.id)).toEqual([planned('a').id]);
   });
 
-  test("another tenant's key: its resend and recover of a delivery or webhook not its own are 404", async () => {
-    const { r } = await flaky();
+  test("convoy#2681 in kind: another tenant's resend or recover answers the 404 of a missing one; its own work", async () => {
+    const { r, fix } = await flaky();
     const hook = await webhook(r.url);
     const { delivery } = await publish(hook);
-    const { key } = await api().tenants.keys.create(unique('store'));
+    const tenant = unique('store');
+    const { key } = await api().tenants.keys.create(tenant);
     const other = createApiClient({ url: stack.apiUrl(), apiKey: key });
-    expect(await refusal(other.resendDelivery(delivery))).toMatchObject({ status: 404, detail: 'no such delivery' });
-    expect(await refusal(other.recoverWebhook(hook.id, new Date(0)))).toMatchObject({
-      status: 404,
-      detail: 'no such webhook',
-    });
+    const missing = await refusal(other.resendDelivery(`${hook.id}/no-such-event`));
+    expect(missing).toMatchObject({ status: 404, detail: 'no such delivery' });
+    expect(await refusal(other.resendDelivery(delivery))).toEqual(missing);
+    expect(await refusal(other.resendDelivery(delivery, { idempotencyKey: 'k' }))).toEqual(missing);
+    const noWebhook = await refusal(other.recoverWebhook('wh_000000000000000000000000', new Date(0)));
+    expect(noWebhook).toMatchObject({ status: 404, detail: 'no such webhook' });
+    expect(await refusal(other.recoverWebhook(hook.id, new Date(0)))).toEqual(noWebhook);
+    fix();
     const resent = await api().resendDelivery(delivery);
     expect(await refusal(other.deliveries.get(resent.id))).toMatchObject({ status: 404 });
-    expect((await api().deliveries.list({ webhookId: hook.id })).deliveries).toHaveLength(2);
+    expect(await outcome(resent.id)).toEqual({ status: 200, attempt: 1 });
+    expect(r.requests).toHaveLength(2);
+
+    // A tenant key resends its own tenant's deliveries; its keys are its own, apart from an operator's.
+    const own = await other.webhooks.create({ label: 'own', event: unique('order.created'), url: r.url, retry: once });
+    const mine = await publish(own, other);
+    const byTenant = await other.resendDelivery(mine.delivery, { idempotencyKey: 'k' });
+    expect(byTenant).toMatchObject({ tenant, resendOf: mine.delivery });
+    const byOperator = await api().resendDelivery(mine.delivery, { idempotencyKey: 'k' });
+    expect(byOperator.id).not.toBe(byTenant.id);
+    expect(await outcome(byTenant.id)).toEqual({ status: 200, attempt: 1 });
+    expect(await outcome(byOperator.id)).toEqual({ status: 200, attempt: 1 });
   });
 
   test('a bad since, a missing since or a bad Idempotency-Key is a 400 naming the field; nothing is sent', async () => {
@@ -323,7 +338,11 @@ describe.each(registryDatabases())('resend and recover on $name', (database) => 
     expect((await api().webhooks.get(hook.id)).disabledAt).toEqual(expect.any(String));
     const disabled = `webhook is disabled; re-enable it first (POST /v1/webhooks/${hook.id}/enable)`;
     expect(await refusal(api().resendDelivery(delivery))).toMatchObject({ status: 409, detail: disabled });
-    expect(await refusal(api().recoverWebhook(hook.id, new Date(0)))).toMatchObject({ status: 409, detail: disabled });
+    const key = unique('key');
+    expect(await refusal(api().recoverWebhook(hook.id, new Date(0), { idempotencyKey: key }))).toMatchObject({
+      status: 409,
+      detail: disabled,
+    });
     expect((await api().deliveries.list({ webhookId: hook.id })).deliveries).toHaveLength(1);
     await api().webhooks.update(hook.id, { active: false });
     expect(await refusal(api().resendDelivery(delivery))).toMatchObject({ status: 409 });
@@ -331,7 +350,8 @@ describe.each(registryDatabases())('resend and recover on $name', (database) => 
     await api().webhooks.update(hook.id, { active: true });
     await api().webhooks.enable(hook.id);
     fix();
-    const recovered = await api().recoverWebhook(hook.id, new Date(0));
+    // The refusal was not kept under the key: the same call, once enabled, recovers.
+    const recovered = await api().recoverWebhook(hook.id, new Date(0), { idempotencyKey: key });
     expect(recovered.resent).toBe(1);
     expect(await outcome(recovered.deliveries[0])).toEqual({ status: 200, attempt: 1 });
     expect(r.requests).toHaveLength(2);
