@@ -12,6 +12,7 @@ import {
   deliveryStartOptions,
   resolveRetry,
   scopedTenant,
+  summaryLine,
   toMs,
   type Delivery,
   type Recovered,
@@ -170,12 +171,14 @@ async function carryOut(deps: ResendDeps, scope: TenantScope, plan: Plan): Promi
 }
 
 /**
- * A resend's run: an eventDelivery under the resend's ID, with no delay, the webhook's timeout and retry as they are
- * now (its attempts read the webhook again). A webhook deleted since the plan starts it all the same: the attempt logs
- * it skipped.
+ * A resend's run: an eventDelivery under the resend's ID (summary `resend: order.created → host`), with no delay,
+ * the webhook's timeout and retry as they are now (its attempts read the webhook again). A webhook deleted since the
+ * plan starts it all the same: the attempt logs it skipped.
  */
 async function start(deps: ResendDeps, webhook: Webhook | undefined, r: PlannedResend): Promise<void> {
   const url = webhook?.url ?? '';
+  const facts = { url, method: 'POST', eventType: r.eventType, webhookId: r.webhookId, tenant: r.tenant };
+  const options = deliveryStartOptions(facts);
   try {
     await deps.client.workflow.start('eventDelivery', {
       taskQueue: deps.taskQueue,
@@ -194,13 +197,8 @@ async function start(deps: ResendDeps, webhook: Webhook | undefined, r: PlannedR
         },
       ],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      ...deliveryStartOptions({
-        url,
-        method: 'POST',
-        eventType: r.eventType,
-        webhookId: r.webhookId,
-        tenant: r.tenant,
-      }),
+      ...options,
+      staticSummary: summaryLine(`resend: ${options.staticSummary}`),
     });
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

@@ -129,6 +129,8 @@ describe.each(registryDatabases())('resend and recover on $name', (database) => 
     expect(resent).toMatchObject({ resendOf: delivery, webhookId: hook.id, eventId, state: 'pending', attempts: 0 });
     expect(resent.id).toMatch(new RegExp(`^${hook.id}/${eventId}/resend-[0-9a-f]{20}$`));
     expect(await outcome(resent.id)).toEqual({ status: 200, attempt: 1 });
+    const run = await stack.temporal().client.workflow.getHandle(resent.id).describe();
+    expect(await run.staticSummary()).toBe(`resend: ${hook.event} → 127.0.0.1:${up.port}`);
     expect(down.requests).toHaveLength(1);
     expect(up.requests).toHaveLength(1);
     expect(up.requests[0].headers['webhook-id']).toBe(delivery);
