@@ -75,6 +75,8 @@ export interface EventDeliveryCall {
   tenant?: string;
   /** Attempts made before this activity's own first: 1 when the first ran as a local activity. */
   attemptsBefore?: number;
+  /** The delivery logged: a resend's own ID; absent, `<webhook id>/<event id>`. The webhook-id header stays that. */
+  deliveryId?: string;
 }
 
 export type EventDeliveryResult =
@@ -109,7 +111,7 @@ export function createEventActivities(
         webhooks.signingSecrets(scope, call.webhookId),
         events.get(tenant, call.eventId),
       ]);
-      const key = { tenant, webhookId: call.webhookId, eventId: call.eventId };
+      const key = { tenant, webhookId: call.webhookId, eventId: call.eventId, deliveryId: call.deliveryId };
       if (!webhook || !webhook.active || webhook.disabledAt) {
         await logSkip(deliveries, { ...key, eventType: event?.type });
         return { skipped: !webhook ? 'deleted' : webhook.active ? 'disabled' : 'inactive', attempt };

@@ -1,6 +1,7 @@
-// One event delivered to one webhook: its own run (ID `<webhook id>/<event id>`, summary `order.created → host`), so
-// each delivery is listed and inspected on its own. Waits the webhook's delay on a durable timer, then makes its
-// attempts; the webhook and the event are read at each attempt, so a webhook deactivated meanwhile is not sent.
+// One event delivered to one webhook: its own run (ID `<webhook id>/<event id>`, or a resend's own ID; summary
+// `order.created → host`), so each delivery is listed and inspected on its own. Waits the webhook's delay on a
+// durable timer, then makes its attempts; the webhook and the event are read at each attempt, so a webhook
+// deactivated meanwhile is not sent.
 import { sleep } from '@temporalio/workflow';
 import type { EventDeliveryResult, Subscriber } from '../activities';
 import { deliveryStartOptions } from '../src/contract/inspect';
@@ -12,6 +13,8 @@ export interface EventDeliveryInput extends Subscriber {
   type: string;
   /** The event's tenant; absent in runs started before tenants existed (then DEFAULT_TENANT's). */
   tenant?: string;
+  /** A resend's own delivery ID (its run's workflow ID), which its attempts are logged under; absent otherwise. */
+  deliveryId?: string;
 }
 
 export async function eventDelivery(input: EventDeliveryInput): Promise<EventDeliveryResult> {
@@ -31,7 +34,12 @@ export async function eventDelivery(input: EventDeliveryInput): Promise<EventDel
 
 async function deliver(input: EventDeliveryInput, summary: string): Promise<EventDeliveryResult> {
   if (input.delayMs > 0) await sleep(input.delayMs, { summary: `delay before ${summary}` });
-  const call = { webhookId: input.webhookId, eventId: input.eventId, tenant: input.tenant };
+  const call = {
+    webhookId: input.webhookId,
+    eventId: input.eventId,
+    tenant: input.tenant,
+    ...(input.deliveryId === undefined ? {} : { deliveryId: input.deliveryId }),
+  };
   const plan = { timeoutMs: input.timeoutMs, summary, retry: () => input.retry };
   return asRunFailure(deliverWithRetries('deliverEvent', call, plan));
 }

@@ -1,8 +1,8 @@
 // The delivery log: /v1/deliveries (a tenant's, or every tenant's for an operator), /v1/webhooks/{id}/deliveries,
 // /v1/events/{id}/deliveries, and one delivery with its attempts. A delivery's ID holds a "/" (`<webhook id>/<event
 // id>`, the run's): it is read as two path segments, /v1/deliveries/{webhookId}/{eventId}, what a user types after
-// copying the ID; the ID URL-encoded in one segment works too. Every call acts in the API key's tenant scope: another
-// tenant's delivery is 404, its lists are empty.
+// copying the ID (a resend's three, `<webhook id>/<event id>/resend-<token>`: src/api/resends.ts); the ID URL-encoded in one segment
+// works too. Every call acts in the API key's tenant scope: another tenant's delivery is 404, its lists are empty.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { DeliveryFilter, Registry } from '../registry';
@@ -64,7 +64,7 @@ export function deliveryRoutes(registry: Registry): FastifyPluginAsyncZod {
 
     app.get(
       '/v1/deliveries/:id',
-      { schema: { ...one, params: z.object({ id: z.string().min(1).max(257) }) } },
+      { schema: { ...one, params: z.object({ id: z.string().min(1).max(400) }) } },
       async (request, reply) => {
         const found = await registry.deliveries.get(request.tenantScope, request.params.id);
         return found ?? sendProblem(reply, problem(404, 'no such delivery'));

@@ -11,6 +11,7 @@ import { automationRoutes } from './automations';
 import { deliveryRoutes } from './deliveries';
 import { eventRoutes } from './events';
 import { refuseInexactNumbers } from './json';
+import { resendRoutes } from './resends';
 import { problem, problemOf, sendProblem } from './problems';
 import { tenantRoutes } from './tenants';
 import { jsonPointer, validatorCompiler } from './validation';
@@ -70,6 +71,7 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(automationRoutes(options));
   await app.register(tenantRoutes(options.registry));
   await app.register(deliveryRoutes(options.registry));
+  await app.register(resendRoutes(options));
   await app.ready();
   return app;
 }

@@ -12,9 +12,13 @@ import {
   DeliveryDetailSchema,
   DeliveryListQuerySchema,
   DeliveryListSchema,
+  DeliverySchema,
   EventSchema,
+  IdempotencyKeySchema,
   InvalidInputError,
   PublishedEventSchema,
+  RecoverSchema,
+  RecoveredSchema,
   RotatedSecretSchema,
   StoredAutomationSchema,
   TenantSchema,
@@ -72,6 +76,7 @@ export function createApiClient(options: ApiClientOptions) {
         call('POST', '/v1/events', PublishedEventSchema, checked('event', EventSchema, event)),
     },
     deliveries: deliveriesClient(call),
+    ...resendClient(call),
     tenants: {
       keys: {
         /** A new API key of the tenant (an operator key only), returned this once. */
@@ -141,14 +146,48 @@ function deliveriesClient(call: ReturnType<typeof request>) {
       return call('GET', `${path}?${query.toString()}`, DeliveryListSchema);
     },
     /** A delivery (ID `<webhook id>/<event id>`) with its attempts. */
-    get: (id: string) =>
-      call('GET', `/v1/deliveries/${id.split('/').map(encodeURIComponent).join('/')}`, DeliveryDetailSchema),
+    get: (id: string) => call('GET', `/v1/deliveries/${pathOf(id)}`, DeliveryDetailSchema),
   };
+}
+
+/** Resend and recover (issue 20, item 3): each answers once the runs are started (202), not delivered. */
+function resendClient(call: ReturnType<typeof request>) {
+  const keyed = (options: ResendOptions): Record<string, string> =>
+    options.idempotencyKey === undefined
+      ? {}
+      : { 'idempotency-key': checked('idempotency key', IdempotencyKeySchema, options.idempotencyKey) };
+  return {
+    /** The same event to the same webhook again, as a new delivery (`resendOf` the one given), under its config now. */
+    resendDelivery: (deliveryId: string, options: ResendOptions = {}) =>
+      call('POST', `/v1/deliveries/${pathOf(deliveryId)}/resend`, DeliverySchema, undefined, keyed(options)),
+    /** Resends each failed delivery of the webhook since `since` that no later delivery fixed: the new IDs. */
+    recoverWebhook: (webhookId: string, since: string | Date, options: ResendOptions = {}) => {
+      const body = checked('recover', RecoverSchema, { since: since instanceof Date ? since.toISOString() : since });
+      return call(
+        'POST',
+        `/v1/webhooks/${encodeURIComponent(webhookId)}/recover`,
+        RecoveredSchema,
+        body,
+        keyed(options),
+      );
+    },
+  };
+}
+
+/** A retried call with the same key sends nothing again and answers as the first did. */
+export interface ResendOptions {
+  idempotencyKey?: string;
+}
+
+/** A delivery ID as path segments, each encoded. */
+function pathOf(id: string): string {
+  return id.split('/').map(encodeURIComponent).join('/');
 }
 
 /** The input as the API will see it, or InvalidInputError naming each bad field; nothing is sent. */
 function checked<S extends z.ZodType>(
-  kind: 'webhook' | 'event' | 'tenant' | 'deliveries filter' | 'automation' | 'runs filter',
+  kind:
+    'webhook' | 'event' | 'tenant' | 'deliveries filter' | 'automation' | 'runs filter' | 'recover' | 'idempotency key',
   schema: S,
   input: unknown,
 ): z.input<S> {
@@ -164,12 +203,14 @@ function request(options: ApiClientOptions) {
     path: string,
     schema: S,
     body?: unknown,
+    headers: Record<string, string> = {},
   ): Promise<S extends z.ZodType ? z.output<S> : undefined> => {
     const res = await fetch(`${base}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${options.apiKey}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });

@@ -14,7 +14,16 @@ export class InvalidInputError extends HookstepError {
   override readonly name = 'InvalidInputError';
   constructor(
     readonly kind:
-      'step' | 'automation' | 'receiver options' | 'webhook' | 'event' | 'tenant' | 'deliveries filter' | 'runs filter',
+      | 'step'
+      | 'automation'
+      | 'receiver options'
+      | 'webhook'
+      | 'event'
+      | 'tenant'
+      | 'deliveries filter'
+      | 'runs filter'
+      | 'recover'
+      | 'idempotency key',
     readonly issues: string[],
   ) {
     super(`invalid ${kind}: ${issues.join('; ')}`);

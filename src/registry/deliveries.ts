@@ -5,7 +5,6 @@
 // tenant scope: another tenant's delivery is not found, as a missing one.
 import {
   scopedTenant,
-  type Delivery,
   type DeliveryAttempt,
   type DeliveryDetail,
   type DeliveryList,
@@ -13,12 +12,15 @@ import {
   type TenantScope,
 } from '../contract';
 import type { Db } from './db';
+import { COLUMNS, IN_SCOPE, toDelivery, type Row } from './deliveryRows';
 
 /** A delivery's identity: its tenant (its event's and webhook's), and the pair. */
 export interface DeliveryKey {
   tenant: string;
   webhookId: string;
   eventId: string;
+  /** A resend's own ID (`<webhook id>/<event id>/resend-<token>`); absent for the event's first delivery. */
+  deliveryId?: string;
 }
 
 /** One attempt as it ended: what the log keeps of it, and the delivery's state after it. */
@@ -47,21 +49,6 @@ export interface DeliveryFilter {
   limit: number;
 }
 
-interface Row {
-  seq: string;
-  id: string;
-  tenant: string;
-  webhook_id: string;
-  event_id: string;
-  event_type: string;
-  state: DeliveryState;
-  attempts: number;
-  last_status: number | null;
-  last_failure_type: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
 interface AttemptRow {
   attempt: number;
   at: Date;
@@ -72,15 +59,12 @@ interface AttemptRow {
   body_snippet: string | null;
 }
 
-const COLUMNS =
-  'seq::text as seq, id, tenant, webhook_id, event_id, event_type, state, attempts, last_status, last_failure_type, created_at, updated_at';
-
-/** `tenant = $n` for one tenant's scope; true for an operator's. */
-const IN_SCOPE = (n: number) => `($${n}::text is null or tenant = $${n})`;
-
-/** The delivery's ID, the delivery run's workflow ID and its webhook-id header: `<webhook id>/<event id>`. */
-export function deliveryIdOf(key: Pick<DeliveryKey, 'webhookId' | 'eventId'>): string {
-  return `${key.webhookId}/${key.eventId}`;
+/**
+ * The delivery's ID and its run's workflow ID: `<webhook id>/<event id>` (also its webhook-id header), or a resend's
+ * own (whose webhook-id header is the first delivery's).
+ */
+export function deliveryIdOf(key: Pick<DeliveryKey, 'webhookId' | 'eventId' | 'deliveryId'>): string {
+  return key.deliveryId ?? `${key.webhookId}/${key.eventId}`;
 }
 
 export class DeliveryRepository {
@@ -205,30 +189,16 @@ export class DeliveryRepository {
    * Deletes the settled deliveries (delivered, failed, skipped) last updated before `olderThan`, and their attempts;
    * returns how many. One still scheduled or pending is kept whatever its age: a 10-day delay outlives a 7-day
    * retention, and its log must be there when it fires (Convoy's retention skips events with active deliveries too).
+   * Idempotency keys used before `olderThan` go too: a key is remembered as long as what it sent is logged.
    */
   async prune(olderThan: Date): Promise<number> {
     const deleted = await this.db.query(
-      `delete from deliveries where updated_at < $1 and state in ('delivered', 'failed', 'skipped') returning id`,
+      `with keys as (delete from idempotency_keys where created_at < $1)
+       delete from deliveries where updated_at < $1 and state in ('delivered', 'failed', 'skipped') returning id`,
       [olderThan],
     );
     return deleted.length;
   }
-}
-
-function toDelivery(row: Row): Delivery {
-  return {
-    id: row.id,
-    tenant: row.tenant,
-    webhookId: row.webhook_id,
-    eventId: row.event_id,
-    eventType: row.event_type,
-    state: row.state,
-    attempts: row.attempts,
-    ...(row.last_status === null ? {} : { lastStatus: row.last_status }),
-    ...(row.last_failure_type === null ? {} : { lastFailureType: row.last_failure_type }),
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
 }
 
 function toAttempt(row: AttemptRow): DeliveryAttempt {

@@ -6,6 +6,8 @@ import { DeliveryRepository } from './deliveries';
 import { AutomationRepository } from './automations';
 import { AutomationRunRepository } from './automationRuns';
 import { EventRepository } from './events';
+import { IdempotencyRepository } from './idempotency';
+import { ResendRepository } from './resends';
 import { WebhookHealthRepository } from './health';
 import { migrate } from './migrations';
 import { SecretBox, type SealingKeys } from './secretBox';
@@ -16,6 +18,8 @@ export { SECRET_GRACE_MS, newSigningSecret } from './webhooks';
 export { deliveryIdOf, type AttemptEntry, type DeliveryFilter } from './deliveries';
 export { automationRunIdOf, type AutomationRunEnd, type AutomationRunFilter } from './automationRuns';
 export type { Db, DbOptions } from './db';
+export type { Claim } from './idempotency';
+export type { PlannedResend } from './resends';
 export type { SealingKeys } from './secretBox';
 export type { FailedDelivery, WebhookHealthRepository } from './health';
 
@@ -29,6 +33,9 @@ export interface Registry {
   events: EventRepository;
   apiKeys: ApiKeyRepository;
   deliveries: DeliveryRepository;
+  /** Resends in the delivery log, and the failures recover resends. */
+  resends: ResendRepository;
+  idempotency: IdempotencyRepository;
   db: Db;
   close(): Promise<void>;
 }
@@ -57,6 +64,8 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
     deliveries: new DeliveryRepository(db),
+    resends: new ResendRepository(db),
+    idempotency: new IdempotencyRepository(db),
     db,
     close: () => db.close(),
   };

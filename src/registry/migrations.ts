@@ -131,6 +131,23 @@ export const MIGRATIONS: readonly Migration[] = [
       );`,
   },
   {
+    version: 7,
+    name: 'resend and recover: the delivery a resend resent, and the answers of idempotency keys',
+    sql: `
+      alter table deliveries add column resend_of text;
+      create index deliveries_by_webhook_event on deliveries (webhook_id, event_id, seq);
+      create table idempotency_keys (
+        scope text not null,
+        key text not null,
+        request text not null,
+        plan jsonb,
+        response jsonb,
+        created_at timestamptz not null default now(),
+        primary key (scope, key)
+      );
+      create index idempotency_keys_by_created on idempotency_keys (created_at);`,
+  },
+  {
     version: 9,
     name: "automation runs: one per stored automation's run (`<automation id>/<event id>`), how it ended, and where",
     sql: `

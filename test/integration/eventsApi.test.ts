@@ -131,7 +131,11 @@ describe.each(registryDatabases())('the API on $name', (database) => {
       '/v1/automations/{id}/runs',
       '/v1/deliveries',
       '/v1/deliveries/{id}',
+      '/v1/deliveries/{id}/resend',
       '/v1/deliveries/{webhookId}/{eventId}',
+      '/v1/deliveries/{webhookId}/{eventId}/resend',
+      '/v1/deliveries/{webhookId}/{eventId}/{resendId}',
+      '/v1/deliveries/{webhookId}/{eventId}/{resendId}/resend',
       '/v1/event-types',
       '/v1/events',
       '/v1/events/{id}/deliveries',
@@ -140,6 +144,7 @@ describe.each(registryDatabases())('the API on $name', (database) => {
       '/v1/webhooks/{id}',
       '/v1/webhooks/{id}/deliveries',
       '/v1/webhooks/{id}/enable',
+      '/v1/webhooks/{id}/recover',
       '/v1/webhooks/{id}/rotate-secret',
     ]);
     // The delivery log: its filters, and a delivery's attempts with their snippet.

@@ -1,4 +1,4 @@
-// `hookstep deliveries list|show`: the delivery log through the HTTP API, in the API key's tenant scope.
+// `hookstep deliveries list|show|resend`: the delivery log through the HTTP API, in the API key's tenant scope.
 import type { Command } from 'commander';
 import type { DeliveryListFilter } from '../../contract';
 import { apiClientFromEnv, print } from '../apiClient';
@@ -46,4 +46,12 @@ export function deliveriesCommand(cli: Command): void {
     .command('show <id>')
     .description('a delivery (<webhook id>/<event id>) with its attempts: time, status, failure type, reply snippet')
     .action(async (id: string) => setExit((print(await apiClientFromEnv().deliveries.get(id)), EXIT.ok)));
+  deliveries
+    .command('resend <id>')
+    .description('the same event to the same webhook again, as a new delivery (printed, with resendOf)')
+    .option('--idempotency-key <key>', 'a retried call with the same key sends nothing again')
+    .action(async (id: string, flags: { idempotencyKey?: string }) => {
+      print(await apiClientFromEnv().resendDelivery(id, { idempotencyKey: flags.idempotencyKey }));
+      setExit(EXIT.ok);
+    });
 }

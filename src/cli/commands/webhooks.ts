@@ -1,4 +1,4 @@
-// `hookstep webhooks create|list|get|update|delete|enable|rotate-secret`: event webhooks through the HTTP API. A webhook is
+// `hookstep webhooks create|list|get|update|delete|enable|rotate-secret|recover`: event webhooks through the HTTP API. A webhook is
 // given as flags or as a JSON file (--file), the flags winning; the API's schema checks it before anything is sent.
 import type { Command } from 'commander';
 import type { CreateWebhookInput, WebhookHealthFilter } from '../../contract';
@@ -101,6 +101,11 @@ export function webhooksCommand(cli: Command): void {
   webhooks
     .command('delete <id>')
     .action(async (id: string) => setExit((await apiClientFromEnv().webhooks.delete(id), EXIT.ok)));
+  lifecycleCommands(webhooks);
+}
+
+/** Enable, rotate-secret, and recover (resends its failures since --since; prints {resent, deliveries}). */
+function lifecycleCommands(webhooks: Command): void {
   webhooks
     .command('enable <id>')
     .description('receive again after an automatic disable (clears its reason and failure count)')
@@ -109,4 +114,14 @@ export function webhooksCommand(cli: Command): void {
     .command('rotate-secret <id>')
     .description('a new secret, printed once; the old one signs beside it for 24 hours')
     .action(async (id: string) => setExit((print(await apiClientFromEnv().webhooks.rotateSecret(id)), EXIT.ok)));
+  webhooks
+    .command('recover <id>')
+    .description('resend each failed delivery since --since that no later delivery fixed; prints {resent, deliveries}')
+    .requiredOption('--since <time>', 'failures created at or after this ISO 8601 time')
+    .option('--idempotency-key <key>', 'a retried call with the same key sends nothing again')
+    .action(async (id: string, flags: { since: string; idempotencyKey?: string }) => {
+      const { since, idempotencyKey } = flags;
+      print(await apiClientFromEnv().recoverWebhook(id, since, { idempotencyKey }));
+      setExit(EXIT.ok);
+    });
 }

@@ -17,7 +17,10 @@ export type DeliveryState = z.output<typeof DeliveryStateSchema>;
 const Time = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 time, e.g. 2026-01-31T12:00:00Z' });
 
 export const DeliverySchema = z.object({
-  id: z.string().meta({ description: 'The delivery run\'s ID: "<webhook id>/<event id>".' }),
+  id: z.string().meta({
+    description:
+      'The delivery run\'s ID: "<webhook id>/<event id>", a resend\'s "<webhook id>/<event id>/resend-<token>".',
+  }),
   tenant: TenantSchema,
   webhookId: z.string(),
   eventId: z.string(),
@@ -26,6 +29,10 @@ export const DeliverySchema = z.object({
   attempts: z.number().int().meta({ description: 'Attempts made so far.' }),
   lastStatus: z.number().int().optional().meta({ description: "The last attempt's HTTP status, when it got one." }),
   lastFailureType: z.string().optional().meta({ description: "The last attempt's failure type, when it failed." }),
+  resendOf: z
+    .string()
+    .optional()
+    .meta({ description: 'A resend: the ID of the delivery it resent (the same event to the same webhook).' }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
