@@ -41,7 +41,7 @@ async function settled(tenant: string, state: 'failed' | 'delivered', count: num
 
 const brief = (d: Json) => ({
   id: d.id,
-  eventType: d.eventType,
+  ...(d.resendOf ? { resendOf: d.resendOf } : {}),
   state: d.state,
   attempts: d.attempts,
   lastStatus: d.lastStatus,
@@ -78,13 +78,38 @@ test('two stores, one failing endpoint: log, auto-disable, fix, re-enable and re
 
   const since = new Date(Date.now() - 1000).toISOString();
   for (const n of [1, 2, 3]) {
-    await asA(['events', 'publish', '--id', `a-${n}`, '--type', 'order.created', '--entity-id', `${n}`]);
-    await asB(['events', 'publish', '--id', `b-${n}`, '--type', 'order.created', '--entity-id', `${n}`]);
+    await asA([
+      'events',
+      'publish',
+      '--id',
+      `a-${n}`,
+      '--type',
+      'order.created',
+      '--entity-id',
+      `${n}`,
+      '--entity-type',
+      'order',
+    ]);
+    await asB([
+      'events',
+      'publish',
+      '--id',
+      `b-${n}`,
+      '--type',
+      'order.created',
+      '--entity-id',
+      `${n}`,
+      '--entity-type',
+      'order',
+    ]);
   }
   const failed = await settled(storeA, 'failed', 3);
   expect(failed.deliveries).toHaveLength(3);
   await asA(['deliveries', 'list', '--webhook', whA], items);
-  const shown = await asA(['deliveries', 'show', `${whA}/a-1`], (d) => ({ ...brief(d), attempts: d.attempts }));
+  const shown = await asA(['deliveries', 'show', `${whA}/a-1`], (d) => ({
+    delivery: brief(d.delivery as Json),
+    attempts: d.attempts,
+  }));
   expect(JSON.stringify(shown)).toContain('db down');
 
   const disabled = await asA(['webhooks', 'get', whA], (w) => ({
