@@ -11,7 +11,9 @@ import { automationRoutes } from './automations';
 import { deliveryRoutes } from './deliveries';
 import { eventRoutes } from './events';
 import { refuseInexactNumbers } from './json';
+import { pageRoutes } from './page';
 import { problem, problemOf, sendProblem } from './problems';
+import { signInRoutes } from './signIn';
 import { tenantRoutes } from './tenants';
 import { jsonPointer, validatorCompiler } from './validation';
 import { webhookRoutes } from './webhooks';
@@ -70,6 +72,8 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(automationRoutes(options));
   await app.register(tenantRoutes(options.registry));
   await app.register(deliveryRoutes(options.registry));
+  await app.register(signInRoutes(options.registry));
+  pageRoutes(app);
   await app.ready();
   return app;
 }

@@ -12,9 +12,12 @@ import {
   DeliveryListQuerySchema,
   DeliveryListSchema,
   EventSchema,
+  EventTypesSchema,
   InvalidInputError,
+  KeyScopeSchema,
   PublishedEventSchema,
   RotatedSecretSchema,
+  SignInLinkSchema,
   StoredAutomationSchema,
   TenantSchema,
   UpdateAutomationSchema,
@@ -64,10 +67,14 @@ export function createApiClient(options: ApiClientOptions) {
       rotateSecret: (id: string) =>
         call('POST', `/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`, RotatedSecretSchema),
     },
+    /** What this key may see: one tenant's, or every tenant's (an operator key). */
+    me: () => call('GET', '/v1/me', KeyScopeSchema),
     automations: automationsClient(call),
     events: {
       publish: (event: EventInput) =>
         call('POST', '/v1/events', PublishedEventSchema, checked('event', EventSchema, event)),
+      /** The seeds' event types and the types in use (GET /v1/event-types). */
+      types: () => call('GET', '/v1/event-types', EventTypesSchema).then((r) => r.eventTypes),
     },
     deliveries: deliveriesClient(call),
     tenants: {
@@ -80,6 +87,13 @@ export function createApiClient(options: ApiClientOptions) {
             CreatedApiKeySchema,
           ),
       },
+      /** A one-time link (an operator key only) that signs a browser in to the webhooks page as the tenant. */
+      signInLink: (tenant: string) =>
+        call(
+          'POST',
+          `/v1/tenants/${encodeURIComponent(checked('tenant', TenantSchema, tenant))}/sign-in-links`,
+          SignInLinkSchema,
+        ),
     },
   };
 }

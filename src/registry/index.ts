@@ -8,9 +8,11 @@ import { EventRepository } from './events';
 import { WebhookHealthRepository } from './health';
 import { migrate } from './migrations';
 import { SecretBox, type SealingKeys } from './secretBox';
+import { SignInLinkRepository } from './signInLinks';
 import { WebhookRepository } from './webhooks';
 
 export { API_KEY_PREFIX, hashApiKey, newApiKey } from './apiKeys';
+export { SIGN_IN_LINK_TTL_MS, SIGN_IN_TOKEN_PREFIX } from './signInLinks';
 export { SECRET_GRACE_MS, newSigningSecret } from './webhooks';
 export { deliveryIdOf, type AttemptEntry, type DeliveryFilter } from './deliveries';
 export type { Db, DbOptions } from './db';
@@ -24,6 +26,8 @@ export interface Registry {
   automations: AutomationRepository;
   events: EventRepository;
   apiKeys: ApiKeyRepository;
+  /** One-time links that sign a browser in to the webhooks page as a tenant. */
+  signInLinks: SignInLinkRepository;
   deliveries: DeliveryRepository;
   db: Db;
   close(): Promise<void>;
@@ -51,6 +55,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     automations: new AutomationRepository(db),
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
+    signInLinks: new SignInLinkRepository(db),
     deliveries: new DeliveryRepository(db),
     db,
     close: () => db.close(),

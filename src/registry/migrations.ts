@@ -130,6 +130,20 @@ export const MIGRATIONS: readonly Migration[] = [
         primary key (automation_id, version)
       );`,
   },
+  {
+    version: 8,
+    name: 'sign-in links: one-time tokens (hashed) that make a short-lived tenant key; API keys may expire',
+    sql: `
+      alter table api_keys add column expires_at timestamptz;
+      create table sign_in_links (
+        hash text primary key,
+        tenant text not null,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        used_at timestamptz
+      );
+      create index sign_in_links_by_expiry on sign_in_links (expires_at)`,
+  },
 ];
 
 /** An arbitrary constant naming hookstep's migration lock among the server's advisory locks. */
