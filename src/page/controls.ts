@@ -35,48 +35,29 @@ const valueOf = (e: Event) => (e.currentTarget as HTMLInputElement).value;
 
 export function TextInput(p: ControlProps & { value: string; onChange: Change; list?: string; inputmode?: string }) {
   const { attrs, after } = described(p);
-  return html`<label for=${p.name}
-    >${p.label}
-    <input
-      ...${attrs}
-      type="text"
-      value=${p.value}
-      list=${p.list}
-      inputmode=${p.inputmode}
-      onInput=${(e: Event) => p.onChange(valueOf(e))}
-    />${after}</label
-  >`;
+  return html`<div><label for=${p.name}>${p.label}</label>
+    <input ...${attrs} type="text" value=${p.value} list=${p.list} inputmode=${p.inputmode}
+      onInput=${(e: Event) => p.onChange(valueOf(e))} />${after}</div>`;
 }
 
 export function TextArea(p: ControlProps & { value: string; onChange: Change }) {
   const { attrs, after } = described(p);
-  return html`<label for=${p.name}
-    >${p.label}
-    <textarea ...${attrs} rows="2" value=${p.value} onInput=${(e: Event) => p.onChange(valueOf(e))}></textarea
-    >${after}</label
-  >`;
+  return html`<div><label for=${p.name}>${p.label}</label>
+    <textarea ...${attrs} rows="2" value=${p.value} onInput=${(e: Event) => p.onChange(valueOf(e))}></textarea>${after}</div>`;
 }
 
 export function Select(p: ControlProps & { value: string; options: readonly string[]; onChange: Change }) {
   const { attrs, after } = described(p);
-  return html`<label for=${p.name}
-    >${p.label}
+  return html`<div><label for=${p.name}>${p.label}</label>
     <select ...${attrs} value=${p.value} onChange=${(e: Event) => p.onChange(valueOf(e))}>
-      ${p.options.map((o) => html`<option value=${o} key=${o}>${o}</option>`)}</select
-    >${after}</label
-  >`;
+      ${p.options.map((o) => html`<option value=${o} key=${o}>${o}</option>`)}
+    </select>${after}</div>`;
 }
 
 export function Switch(p: ControlProps & { checked: boolean; onChange: (checked: boolean) => void }) {
   const { attrs, after } = described(p);
-  return html`<label for=${p.name}>
-    <input
-      ...${attrs}
-      type="checkbox"
-      role="switch"
-      checked=${p.checked}
-      onChange=${(e: Event) => p.onChange((e.currentTarget as HTMLInputElement).checked)}
-    />
-    ${p.label}${after}</label
-  >`;
+  return html`<div><label for=${p.name}>
+    <input ...${attrs} type="checkbox" role="switch" checked=${p.checked}
+      onChange=${(e: Event) => p.onChange((e.currentTarget as HTMLInputElement).checked)} />
+    ${p.label}</label>${after}</div>`;
 }

@@ -6,7 +6,9 @@ import { sessionFromKey, type Session } from './session';
 
 export function SignInForm({ onSignedIn, notice }: { onSignedIn: (s: Session) => void; notice?: string }) {
   const [key, setKey] = useState('');
-  const [error, setError] = useState<string | undefined>(notice);
+  const [refused, setError] = useState<string | undefined>(undefined);
+  // A sign-in link that did not work says so here, until a key is tried.
+  const error = refused ?? notice;
   const submit = async (e: Event) => {
     e.preventDefault();
     try {

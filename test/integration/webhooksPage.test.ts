@@ -1,0 +1,160 @@
+// The webhooks page (issue 21) in a real headless browser (Debian's chromium through playwright-core, no browser
+// download), on the API in-process, the real dev server's worker and a real receiver: a store signs in with its key,
+// adds a webhook through the form (a bad field's error beside it), an event fails at its receiver and the page shows
+// the failed delivery with its status and message; the receiver is fixed and Resend delivers it; another store's key
+// sees none of it; a sign-in link signs a browser in once. Screenshots go to docs/ with HOOKSTEP_SCREENSHOTS=docs.
+// Skipped, with a message, where no browser is installed (apt-get install -y chromium).
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createApiClient } from '../../src/client/api';
+import { unique, useEventStack } from '../helpers/events';
+import { json } from '../helpers/receiver';
+import { registryDatabases } from '../helpers/registry';
+
+const CHROMIUM = process.env.HOOKSTEP_CHROMIUM ?? '/usr/bin/chromium';
+const DOCS =
+  process.env.HOOKSTEP_SCREENSHOTS === 'docs'
+    ? join(__dirname, '..', '..', 'docs')
+    : mkdtempSync(join(tmpdir(), 'hookstep-screens-'));
+const haveBrowser = existsSync(CHROMIUM);
+if (!haveBrowser) console.warn(`webhooksPage.test.ts skipped: no browser at ${CHROMIUM} (apt-get install -y chromium)`);
+const browserTest = haveBrowser ? test : test.skip;
+const RESEND_ROUTE = '/v1/deliveries/{webhookId}/{eventId}/resend';
+
+// One database is enough here: the registry's behaviour on both is the other tests' concern.
+const stack = useEventStack('webhooks-page', registryDatabases()[0]);
+let browser: Browser;
+let receiverBroken = true;
+
+beforeAll(async () => {
+  if (!haveBrowser) return;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      ...['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run'],
+      ...['--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    ],
+  });
+}, 60_000);
+afterAll(() => browser?.close());
+
+/** A new store and its key, made by the operator. */
+const store = async () => {
+  const tenant = unique('store');
+  const { key } = await stack.api().tenants.keys.create(tenant);
+  return { tenant, key, api: createApiClient({ url: stack.apiUrl(), apiKey: key }) };
+};
+
+async function signIn(key: string): Promise<Page> {
+  const page = await (await browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
+  await page.goto(`${stack.apiUrl()}/ui/`);
+  await page.getByLabel('API key').fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
+  return page;
+}
+
+async function fieldError(page: Page, field: string): Promise<string> {
+  const error = page.locator(`#${field}-error`);
+  await error.waitFor();
+  expect(await page.locator(`#${field}`).getAttribute('aria-invalid')).toBe('true');
+  expect(await page.locator(`#${field}`).getAttribute('aria-describedby')).toContain(`${field}-error`);
+  return error.innerText();
+}
+
+browserTest('a store adds a webhook in the page, sees its failed delivery, and resends it', async () => {
+  const a = await store();
+  const receiver = await stack.receiver((_req, res) =>
+    receiverBroken ? json(res, 503, { error: 'stock service down' }) : json(res, 200, { ok: true }),
+  );
+  const type = unique('order.paid');
+  const page = await signIn(a.key);
+  expect(await page.getByText(`tenant ${a.tenant}`).count()).toBe(1);
+
+  await page.getByRole('button', { name: 'Add' }).click();
+  await page.getByLabel('Label', { exact: true }).fill('Orders to the shop');
+  await page.getByLabel('Event', { exact: true }).fill(type);
+  await page.getByLabel('URL', { exact: true }).fill('ftp://example.com/hooks');
+  await page.getByLabel('Retry: attempts at most').fill('1');
+  // willdady/platypus#559: an error on a field other than the URL must not lock Save once it is fixed.
+  await page.getByLabel('Additional fields').fill('a b, total');
+  await page.getByRole('button', { name: 'Save' }).click();
+  expect(await fieldError(page, 'url')).toMatch(/http/);
+  expect(await fieldError(page, 'additionalFields')).toMatch(/field name/);
+  expect(await page.evaluate('document.activeElement.id')).toBe('additionalFields');
+  await page.screenshot({ path: join(DOCS, 'webhooks-page-form.png') });
+
+  await page.getByLabel('Additional fields').fill('total, currency');
+  await page.getByLabel('URL', { exact: true }).fill(`${receiver.url}/hooks/orders`);
+  await page.getByRole('button', { name: 'Save' }).click();
+  const secret = await page.locator('#secret').innerText();
+  expect(secret).toMatch(/^whsec_/);
+  await page.getByRole('button', { name: 'Done' }).click();
+  await page.getByRole('cell', { name: type }).waitFor();
+  // The secret was shown once: nothing on the page holds it now.
+  expect(await page.content()).not.toContain(secret);
+
+  const [webhook] = await a.api.webhooks.list();
+  expect(webhook).toMatchObject({ label: 'Orders to the shop', event: type, additionalFields: ['total', 'currency'] });
+  const eventId = unique('evt');
+  await a.api.events.publish({ id: eventId, type, entity: { id: 7, type: 'order' }, data: { total: 12 } });
+  await expect(stack.temporal().client.workflow.getHandle(`${webhook.id}/${eventId}`).result()).rejects.toThrow();
+
+  await page.reload();
+  await page.getByRole('button', { name: 'Deliveries of Orders to the shop' }).click();
+  const row = page.locator(`tr[data-delivery="${webhook.id}/${eventId}"]`);
+  await row.locator('.state-failed').waitFor();
+  expect(await row.innerText()).toContain('503');
+  await page.getByRole('button', { name: `Attempts of ${eventId}` }).click();
+  const attempts = page.getByRole('article').filter({ hasText: `Attempts of ${eventId}` });
+  await attempts.getByText('stock service down').waitFor();
+  const shown = await attempts.innerText();
+  expect(shown).toContain('503');
+  expect(shown).toMatch(/HTTP 503/);
+  await page.screenshot({ path: join(DOCS, 'webhooks-page-failed-delivery.png'), fullPage: true });
+  await page.getByRole('button', { name: 'Back to the list' }).click();
+  await page.locator('tr.failed').waitFor();
+  await page.screenshot({ path: join(DOCS, 'webhooks-page-list.png') });
+
+  // A second store's key sees none of it, in the page and through the API.
+  const b = await store();
+  const other = await signIn(b.key);
+  await other.getByText('No webhooks yet').waitFor();
+  expect(await other.content()).not.toContain('Orders to the shop');
+  expect((await b.api.deliveries.list()).deliveries).toEqual([]);
+  await expect(b.api.webhooks.get(webhook.id)).rejects.toMatchObject({ status: 404 });
+
+  // Resend: the "resend" branch adds the route; until it is merged, this step says so and does not run.
+  const openapi = (await (await fetch(`${stack.apiUrl()}/openapi.json`)).json()) as { paths: Record<string, unknown> };
+  if (!(RESEND_ROUTE in openapi.paths)) {
+    console.warn(`webhooksPage.test.ts: RESEND STEP NOT RUN: the API has no ${RESEND_ROUTE} yet (issue 20 item 3)`);
+    return;
+  }
+  receiverBroken = false;
+  await page.getByRole('button', { name: 'Deliveries of Orders to the shop' }).click();
+  await page
+    .getByRole('button', { name: `Resend ${eventId}` })
+    .first()
+    .click();
+  await page.locator('tbody .state-delivered').first().waitFor({ timeout: 30_000 });
+});
+
+browserTest('a sign-in link signs a browser in once, as its store, and leaves the address bar', async () => {
+  const a = await store();
+  await a.api.webhooks.create({ label: 'From the link', event: 'order.created', url: 'https://example.com/h' });
+  const { url } = await stack.api().tenants.signInLink(a.tenant);
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(url);
+  await page.getByText(`tenant ${a.tenant}`).waitFor();
+  await page.getByRole('cell', { name: 'order.created' }).waitFor();
+  expect(page.url()).toBe(`${stack.apiUrl()}/ui/`);
+  // The key is in this tab's sessionStorage only: never in the URL, never in localStorage.
+  expect(await page.evaluate('[localStorage.length, sessionStorage.length]')).toEqual([0, 1]);
+
+  const again = await (await browser.newContext()).newPage();
+  await again.goto(url);
+  await again.getByText('unknown, used or expired').waitFor();
+  expect(await again.getByLabel('API key').count()).toBe(1);
+});
