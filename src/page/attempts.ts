@@ -30,7 +30,7 @@ export function Attempts({ detail, onClose }: { detail: DeliveryDetail; onClose:
               <td>${a.durationMs} ms</td>
               <td>${a.failureType ?? '—'}</td>
               <td>${a.message ?? '—'}</td>
-              <td>${a.bodySnippet ? html`<pre>${a.bodySnippet}</pre>` : '—'}</td>
+              <td class="reply">${a.bodySnippet ? html`<pre>${a.bodySnippet}</pre>` : '—'}</td>
             </tr>`,
         )}
       </tbody>

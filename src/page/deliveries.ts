@@ -25,10 +25,12 @@ export function Deliveries(p: DeliveriesProps) {
   const [filter, setFilter] = useState<Filter>({});
   const [list, setList] = useState<Delivery[] | undefined>(undefined);
   const [open, setOpen] = useState<DeliveryDetail | undefined>(undefined);
+  // The webhook too: its health changes as deliveries fail.
   const load = () =>
-    client.deliveries
-      .list({ webhookId: webhook.id, ...filter, limit: 50 })
-      .then((l) => setList(l.deliveries), p.onError);
+    Promise.all([
+      client.webhooks.get(webhook.id),
+      client.deliveries.list({ webhookId: webhook.id, ...filter, limit: 50 }),
+    ]).then(([w, l]) => (setWebhook(w), setList(l.deliveries)), p.onError);
   useEffect(() => {
     void load();
     const timer = setInterval(() => void load(), REFRESH_MS);

@@ -2,4 +2,7 @@
 import { App } from './app';
 import { html, render } from './html';
 
-render(html`<${App} />`, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+// The shell's "Loading…" goes: Preact renders beside what it did not make.
+root.textContent = '';
+render(html`<${App} />`, root);
