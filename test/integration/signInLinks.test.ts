@@ -12,6 +12,7 @@ import { hashApiKey, newApiKey, openRegistry } from '../../src/registry';
 import { openDb } from '../../src/registry/db';
 import { MIGRATIONS, migrate } from '../../src/registry/migrations';
 import { errorsFromProblem } from '../../src/page/fieldErrors';
+import { runCli } from '../helpers/cli';
 import { unique, useEventStack } from '../helpers/events';
 import { registryDatabases } from '../helpers/registry';
 
@@ -46,6 +47,12 @@ describe.each(registryDatabases())('sign-in links on $name', (database) => {
     await expect(api.tenants.signInLink(tenant)).rejects.toMatchObject({ status: 404 });
   });
 
+  test('two browsers opening one link together: exactly one signs in', async () => {
+    const { url } = await stack.api().tenants.signInLink('store-race');
+    const both = await Promise.allSettled([0, 1].map(() => redeemSignInLink(stack.apiUrl(), tokenOf(url))));
+    expect(both.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
   test('opencollective#3421: a link past its 15 minutes, and a key past its time, open nothing', async () => {
     const old = await stack.registry().signInLinks.create('store-x', new Date(Date.now() - 16 * 60_000));
     await refused(redeemSignInLink(stack.apiUrl(), old.token));
@@ -53,6 +60,14 @@ describe.each(registryDatabases())('sign-in links on $name', (database) => {
     await stack.registry().apiKeys.add(key, 'expired session', 'store-x', new Date(Date.now() - 1000));
     await refused(createApiClient({ url: stack.apiUrl(), apiKey: key }).me());
     await refused(redeemSignInLink(stack.apiUrl(), `hsl_${'A'.repeat(43)}`));
+  });
+
+  test('the CLI: `hookstep tenants sign-in-link <tenant>` prints a link that signs in as the tenant', async () => {
+    const operator = { HOOKSTEP_API_URL: stack.apiUrl(), HOOKSTEP_API_KEY: stack.apiKey };
+    const made = await runCli(['tenants', 'sign-in-link', 'store-cli'], operator);
+    expect(made.code).toBe(0);
+    const { url } = JSON.parse(made.stdout) as { url: string };
+    expect((await redeemSignInLink(stack.apiUrl(), tokenOf(url))).tenant).toBe('store-cli');
   });
 
   test('a tenant key makes no link, for its own tenant or another: 404 either way', async () => {

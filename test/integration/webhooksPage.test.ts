@@ -142,6 +142,39 @@ browserTest('a store adds a webhook in the page, sees its failed delivery, and r
   await page.locator('tbody .state-delivered').first().waitFor({ timeout: 30_000 });
 });
 
+browserTest('a webhook a 410 disabled is re-enabled, its secret rotated (shown once) and it is deleted', async () => {
+  const c = await store();
+  const gone = await stack.receiver((_req, res) => json(res, 410, { error: 'gone' }));
+  const type = unique('order.refunded');
+  const webhook = await c.api.webhooks.create({
+    label: 'Refunds',
+    event: type,
+    url: gone.url,
+    retry: { maximumAttempts: 1 },
+  });
+  const eventId = unique('evt');
+  await c.api.events.publish({ id: eventId, type, entity: { id: 8, type: 'order' } });
+  await expect(stack.temporal().client.workflow.getHandle(`${webhook.id}/${eventId}`).result()).rejects.toThrow();
+
+  const page = await signIn(c.key);
+  const row = page.getByRole('row', { name: /Refunds/ });
+  await row.getByText('disabled: 410 Gone', { exact: false }).waitFor();
+  await page.getByRole('button', { name: 'Re-enable Refunds' }).click();
+  await row.getByText('healthy').waitFor();
+  expect((await c.api.webhooks.get(webhook.id)).disabledAt).toBeUndefined();
+
+  await page.getByRole('button', { name: 'Rotate the secret of Refunds' }).click();
+  const secret = await page.locator('#secret').innerText();
+  expect(secret).toMatch(/^whsec_/);
+  await page.getByRole('button', { name: 'Done' }).click();
+  expect(await page.content()).not.toContain(secret);
+
+  await page.getByRole('button', { name: 'Delete Refunds' }).click();
+  await page.getByRole('button', { name: 'Confirm: delete Refunds' }).click();
+  await page.getByText('No webhooks yet').waitFor();
+  await expect(c.api.webhooks.get(webhook.id)).rejects.toMatchObject({ status: 404 });
+});
+
 browserTest('a sign-in link signs a browser in once, as its store, and leaves the address bar', async () => {
   const a = await store();
   await a.api.webhooks.create({ label: 'From the link', event: 'order.created', url: 'https://example.com/h' });
