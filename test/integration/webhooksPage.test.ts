@@ -50,8 +50,10 @@ const store = async () => {
 async function signIn(key: string): Promise<Page> {
   const page = await (await browser.newContext({ viewport: { width: 1100, height: 700 } })).newPage();
   await page.goto(`${stack.apiUrl()}/ui/`);
-  await page.getByLabel('API key').fill(key);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  // From the keyboard: the key field, then Enter.
+  await page.getByLabel('API key').focus();
+  await page.keyboard.type(key);
+  await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
   return page;
 }
@@ -173,6 +175,23 @@ browserTest('a webhook a 410 disabled is re-enabled, its secret rotated (shown o
   await page.getByRole('button', { name: 'Confirm: delete Refunds' }).click();
   await page.getByText('No webhooks yet').waitFor();
   await expect(c.api.webhooks.get(webhook.id)).rejects.toMatchObject({ status: 404 });
+});
+
+browserTest("an operator's key sees every store's webhooks, and the tenant filter one store's", async () => {
+  const [a, b] = [await store(), await store()];
+  await a.api.webhooks.create({ label: 'Store A orders', event: 'order.created', url: 'https://a.example/h' });
+  await b.api.webhooks.create({ label: 'Store B orders', event: 'order.created', url: 'https://b.example/h' });
+  const page = await signIn(stack.apiKey);
+  await page.getByText('operator (every tenant)').waitFor();
+  await page
+    .getByRole('row', { name: /Store A orders/ })
+    .getByText(a.tenant)
+    .waitFor();
+  await page.getByRole('row', { name: /Store B orders/ }).waitFor();
+  await page.getByLabel('Tenant').fill(b.tenant);
+  await page.getByLabel('Tenant').press('Enter');
+  await page.getByRole('row', { name: /Store B orders/ }).waitFor();
+  await page.getByRole('row', { name: /Store A orders/ }).waitFor({ state: 'detached' });
 });
 
 browserTest('a sign-in link signs a browser in once, as its store, and leaves the address bar', async () => {
