@@ -1,6 +1,6 @@
 // The webhook form's values as the inputs hold them (text), and the API's input made from them. What is valid is
 // decided by the contract's own schema (CreateWebhookSchema, UpdateWebhookSchema), never here.
-import type { CreateWebhookInput, Delay, Webhook } from '../contract';
+import { REDACTED, SECRET_NAME, type CreateWebhookInput, type Delay, type Webhook } from '../contract';
 
 /** A create's body, or a change's (which may remove the delay with null). */
 export type WebhookInput = Omit<CreateWebhookInput, 'delay'> & { delay?: Delay | null };
@@ -51,27 +51,33 @@ export function valuesOf(w: Webhook): FormValues {
     delayUnit: w.delay?.unit ?? 'minute',
     maximumAttempts: w.retry.maximumAttempts === undefined ? '' : String(w.retry.maximumAttempts),
     initialInterval: w.retry.initialInterval === undefined ? '' : String(w.retry.initialInterval),
+    // A header whose name says it is a credential is not shown: the line reads [redacted], and Save keeps its value.
     headers: Object.entries(w.headers)
-      .map(([name, value]) => `${name}: ${value}`)
+      .map(([name, value]) => `${name}: ${SECRET_NAME.test(name) ? REDACTED : value}`)
       .join('\n'),
   };
 }
 
-/** One `Name: value` a line; a line without a colon is kept as a name the schema will refuse. */
-function headersOf(text: string): Record<string, string> {
+/**
+ * One `Name: value` a line; a line without a colon is kept as a name the schema will refuse. A value left as
+ * [redacted] is the stored one.
+ */
+function headersOf(text: string, stored: Record<string, string>): Record<string, string> {
   const lines = text.split('\n').filter((line) => line.trim() !== '');
   return Object.fromEntries(
     lines.map((line) => {
       const colon = line.indexOf(':');
-      return colon < 0 ? [line.trim(), ''] : [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+      if (colon < 0) return [line.trim(), ''];
+      const [name, value] = [line.slice(0, colon).trim(), line.slice(colon + 1).trim()];
+      return [name, value === REDACTED && name in stored ? stored[name] : value];
     }),
   );
 }
 
 const numberOr = (text: string): number | undefined => (text.trim() === '' ? undefined : Number(text));
 
-/** The body of a create (`editing` false) or of a change, which also removes a delay with null. */
-export function inputOf(v: FormValues, editing: boolean): WebhookInput {
+/** The body of a create, or of a change of `editing` (which also removes a delay with null). */
+export function inputOf(v: FormValues, editing?: Webhook): WebhookInput {
   const amount = numberOr(v.delayAmount);
   const retry = {
     maximumAttempts: numberOr(v.maximumAttempts),
@@ -95,6 +101,6 @@ export function inputOf(v: FormValues, editing: boolean): WebhookInput {
         ? { delay: null }
         : {}),
     retry: JSON.parse(JSON.stringify(retry)) as CreateWebhookInput['retry'],
-    headers: headersOf(v.headers),
+    headers: headersOf(v.headers, editing?.headers ?? {}),
   };
 }

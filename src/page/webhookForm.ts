@@ -28,7 +28,7 @@ export interface FormProps {
 }
 
 async function save(p: FormProps, values: FormValues): Promise<FieldErrors | Webhook | CreatedWebhook> {
-  const input = inputOf(values, p.webhook !== undefined);
+  const input = inputOf(values, p.webhook);
   const webhooks = clientOf(p.session).webhooks;
   try {
     if (p.webhook) {

@@ -148,7 +148,9 @@ browserTest('a webhook a 410 disabled is re-enabled, its secret rotated (shown o
   const c = await store();
   const gone = await stack.receiver((_req, res) => json(res, 410, { error: 'gone' }));
   const type = unique('order.refunded');
+  const credentials = { Authorization: 'Bearer sk_live_abcdef123456', 'X-Shop': 'eu-1' };
   const webhook = await c.api.webhooks.create({
+    headers: credentials,
     label: 'Refunds',
     event: type,
     url: gone.url,
@@ -171,8 +173,17 @@ browserTest('a webhook a 410 disabled is re-enabled, its secret rotated (shown o
   await page.getByRole('button', { name: 'Done' }).click();
   expect(await page.content()).not.toContain(secret);
 
-  await page.getByRole('button', { name: 'Delete Refunds' }).click();
-  await page.getByRole('button', { name: 'Confirm: delete Refunds' }).click();
+  // Edit: a credential header is not shown, and Save keeps it (a secret leaves the API once: imuniqueshiv/MeetOnMemory#900
+  // had a list that showed webhook secrets again).
+  await page.getByRole('button', { name: 'Edit Refunds' }).click();
+  const headers = await page.getByLabel('Headers').inputValue();
+  expect(headers).toContain('Authorization: [redacted]');
+  expect(headers).toContain('X-Shop: eu-1');
+  await page.getByLabel('Label', { exact: true }).fill('Refunds EU');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Delete Refunds EU' }).click();
+  expect(await c.api.webhooks.get(webhook.id)).toMatchObject({ label: 'Refunds EU', headers: credentials });
+  await page.getByRole('button', { name: 'Confirm: delete Refunds EU' }).click();
   await page.getByText('No webhooks yet').waitFor();
   await expect(c.api.webhooks.get(webhook.id)).rejects.toMatchObject({ status: 404 });
 });
