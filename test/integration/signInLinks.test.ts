@@ -3,6 +3,7 @@
 // is served without a key, with a strict content security policy, small; and the API's 400 maps to the form's fields.
 // Real API on each registry database.
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiClient } from '../../src/client/api';
@@ -16,6 +17,14 @@ import { runCli } from '../helpers/cli';
 import { unique, useEventStack } from '../helpers/events';
 import { registryDatabases } from '../helpers/registry';
 
+/** The status of a GET of `path` sent as written. */
+const rawStatus = (base: string, path: string) =>
+  new Promise<number>((resolve, reject) => {
+    const { hostname, port } = new URL(base);
+    request({ hostname, port, path }, (res) => (res.resume(), resolve(res.statusCode!)))
+      .on('error', reject)
+      .end();
+  });
 const tokenOf = (url: string) => /#sign-in=(hsl_[\w-]+)$/.exec(url)![1];
 const refused = (p: Promise<unknown>) => expect(p).rejects.toMatchObject({ status: 401 });
 
@@ -108,6 +117,9 @@ describe.each(registryDatabases())('sign-in links on $name', (database) => {
     console.log(`webhooks page: script ${jsBytes} bytes and style ${cssBytes} bytes, gzipped`);
     expect(jsBytes + cssBytes).toBeLessThan(100_000);
     expect((await fetch(`${stack.apiUrl()}/v1/webhooks`)).status).toBe(401);
+    // The page's paths need no key; none of them leads to a route that does (raw paths: fetch would resolve the dots).
+    for (const path of ['/ui/../v1/webhooks', '/ui/%2e%2e/v1/webhooks', '/ui/..%2fv1%2fwebhooks', '/ui//v1/webhooks'])
+      expect(await rawStatus(stack.apiUrl(), path)).toBe(404);
   });
 });
 

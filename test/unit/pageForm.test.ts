@@ -1,9 +1,8 @@
 // The webhooks page's form values (text, as the inputs hold them) to the API's input and back: a webhook edited without
 // a change is the same webhook, a cleared delay is removed, and a credential header is never put in the form.
-import { CreateWebhookSchema, UpdateWebhookSchema, WebhookSchema, type Webhook } from '../../src/contract';
+import { CreateWebhookSchema, UpdateWebhookSchema, WebhookSchema, fieldIssues, type Webhook } from '../../src/contract';
 import { EMPTY, inputOf, valuesOf } from '../../src/page/formValues';
 import { errorsFromIssues } from '../../src/page/fieldErrors';
-import { fieldIssues } from '../../src/contract';
 
 const webhook: Webhook = WebhookSchema.parse({
   id: 'wh_1',
