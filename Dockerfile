@@ -35,6 +35,7 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 # finds its workflows with require.resolve('../../workflows') from dist/src/worker.
 COPY --from=build /app/dist ./dist
 # The API's webhooks page is bundled (esbuild) from these sources when it is first asked for.
+COPY tsconfig.json ./
 COPY src/page ./src/page
 COPY src/client ./src/client
 COPY src/contract ./src/contract
