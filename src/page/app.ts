@@ -1,6 +1,6 @@
 // The page: sign in, then the webhooks list, the Add/Edit form or one webhook's deliveries. A signing secret is shown
 // once, after Add or Rotate; errors that name no field show at the top.
-import type { Webhook } from '../contract';
+import { ApiError, type Webhook } from '../contract';
 import { Deliveries } from './deliveries';
 import { FORM, errorsOf } from './fieldErrors';
 import { html, useEffect, useState } from './html';
@@ -21,16 +21,19 @@ export function App() {
       (err: unknown) => setLinkError(errorsOf(err)[FORM]),
     );
   }, []);
+  // A key that stopped working (a sign-in link's, after its hours) signs the page out, saying why.
+  const signOut = (why?: string) => (forget(), setSession(undefined), setLinkError(why));
   if (!session) return html`<${SignInForm} onSignedIn=${setSession} notice=${linkError} />`;
-  return html`<${SignedIn} session=${session} onSignOut=${() => (forget(), setSession(undefined))} />`;
+  return html`<${SignedIn} session=${session} onSignOut=${signOut} />`;
 }
 
-function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => void }) {
+function SignedIn({ session, onSignOut }: { session: Session; onSignOut: (why?: string) => void }) {
   const [view, setView] = useState<View>({ kind: 'list' });
   const [secret, setSecret] = useState<string | undefined>(undefined);
   const [message, setMessage] = useState<string | undefined>(undefined);
   const [eventTypes, setEventTypes] = useState<string[]>([]);
   const onError = (err: unknown) => {
+    if (err instanceof ApiError && err.status === 401) return onSignOut('Your session has ended: sign in again.');
     const errors = errorsOf(err);
     setMessage(errors[FORM] ?? Object.values(errors).join('; '));
   };
@@ -52,7 +55,7 @@ function SignedIn({ session, onSignOut }: { session: Session; onSignOut: () => v
   return html`<header><nav>
       <ul><li><strong>Webhooks</strong></li>
         <li>${session.tenant ? `tenant ${session.tenant}` : 'operator (every tenant)'}</li></ul>
-      <ul><li><button class="secondary" onClick=${onSignOut}>Sign out</button></li></ul>
+      <ul><li><button class="secondary" onClick=${() => onSignOut()}>Sign out</button></li></ul>
     </nav></header>
     ${
       message

@@ -21,10 +21,11 @@ export function Filters(p: {
   const value = (set: (v: string) => void) => (e: Event) => set((e.currentTarget as HTMLInputElement).value);
   const apply = (e: Event) => {
     e.preventDefault();
+    // Only the filters given: the client would send an undefined one as the text "undefined".
     p.onFilter({
-      state: (state || undefined) as DeliveryState | undefined,
-      eventType: eventType || undefined,
-      since: iso(since),
+      ...(state ? { state: state as DeliveryState } : {}),
+      ...(eventType ? { eventType } : {}),
+      ...(since ? { since: iso(since) } : {}),
     });
   };
   return html`<form class="grid filters" onSubmit=${apply} aria-label="Filter deliveries">

@@ -127,6 +127,13 @@ browserTest(
     expect(shown).toContain('503');
     expect(shown).toMatch(/HTTP 503/);
     await page.screenshot({ path: join(DOCS, 'webhooks-page-failed-delivery.png'), fullPage: true });
+    // The log's filters: by state.
+    await page.getByLabel('State').selectOption('delivered');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await page.getByText('No deliveries match.').waitFor();
+    await page.getByLabel('State').selectOption('failed');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await row.waitFor();
     await page.getByRole('button', { name: 'Back to the list' }).click();
     await page.locator('tr.failed').waitFor();
     await page.screenshot({ path: join(DOCS, 'webhooks-page-list.png') });
@@ -232,6 +239,14 @@ browserTest('a sign-in link signs a browser in once, as its store, and leaves th
   expect(page.url()).toBe(`${stack.apiUrl()}/ui/`);
   // The key is in this tab's sessionStorage only: never in the URL, never in localStorage.
   expect(await page.evaluate('[localStorage.length, sessionStorage.length]')).toEqual([0, 1]);
+
+  // When the link's key stops working, the page signs out and says so.
+  await stack
+    .registry()
+    .db.query("update api_keys set expires_at = now() - interval '1 second' where tenant = $1", [a.tenant]);
+  await page.reload();
+  await page.getByText('Your session has ended').waitFor();
+  expect(await page.evaluate('sessionStorage.length')).toBe(0);
 
   const again = await (await browser.newContext()).newPage();
   await again.goto(url);
