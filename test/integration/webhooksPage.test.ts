@@ -92,7 +92,7 @@ browserTest(
     expect(await fieldError(page, 'url')).toMatch(/http/);
     expect(await fieldError(page, 'additionalFields')).toMatch(/field name/);
     expect(await page.evaluate('document.activeElement.id')).toBe('additionalFields');
-    await page.evaluate('window.scrollTo(0, 0)');
+    await page.evaluate("document.getElementById('form-title').scrollIntoView()");
     await page.screenshot({ path: join(DOCS, 'webhooks-page-form.png') });
 
     await page.getByLabel('Additional fields').fill('total, currency');
