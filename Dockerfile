@@ -34,6 +34,11 @@ RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 # dist/src, dist/workflows and dist/activities must stay siblings: the worker
 # finds its workflows with require.resolve('../../workflows') from dist/src/worker.
 COPY --from=build /app/dist ./dist
+# The API's webhooks page is bundled (esbuild) from these sources when it is first asked for.
+COPY tsconfig.json ./
+COPY src/page ./src/page
+COPY src/client ./src/client
+COPY src/contract ./src/contract
 
 # Files stay root-owned and read-only to the process; the worker writes nothing
 # to disk (the workflow bundle is built in memory).

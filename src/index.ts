@@ -11,3 +11,4 @@ export {
   type StartOptions,
 } from './client';
 export { createApiClient, type ApiClient, type ApiClientOptions } from './client/api';
+export { redeemSignInLink } from './client/signIn';

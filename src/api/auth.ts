@@ -13,12 +13,14 @@ declare module 'fastify' {
   }
 }
 
-const OPEN = new Set(['/openapi.json', '/healthz']);
+// The webhooks page loads without a key (it asks for one), and a sign-in link's token is its own credential.
+const OPEN = new Set(['/openapi.json', '/healthz', '/v1/sign-in', '/ui']);
+const isOpen = (path: string) => OPEN.has(path) || path.startsWith('/ui/');
 
 export function requireApiKey(app: FastifyInstance, apiKeys: ApiKeyRepository): void {
   app.decorateRequest<TenantScope | null>('tenantScope', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (OPEN.has(request.url.split('?')[0])) return;
+    if (isOpen(request.url.split('?')[0])) return;
     const header = request.headers.authorization ?? '';
     const key = /^Bearer\s+(\S+)$/i.exec(header)?.[1];
     const scope = key ? await apiKeys.scopeOf(key) : undefined;

@@ -2,7 +2,6 @@
 // key's tenant scope: a tenant key publishes for its own tenant and counts its own webhooks and events.
 import type { Client } from '@temporalio/client';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import type { Registry } from '../registry';
 import {
   AUTOMATION_LIMITS,
@@ -12,16 +11,11 @@ import {
   PublishedEventSchema,
   shapeIssues,
   tenantFor,
+  EventTypesSchema,
 } from '../contract';
 import { otherTenant, problem, sendProblem } from './problems';
 import { publishEvent } from './publish';
 import { jsonPointer } from './validation';
-
-const EventTypesSchema = z.object({
-  eventTypes: z.array(
-    z.object({ type: z.string(), source: z.string(), description: z.string().optional(), webhooks: z.number().int() }),
-  ),
-});
 
 export function eventRoutes(deps: { registry: Registry; client: Client; taskQueue: string }): FastifyPluginAsyncZod {
   return (app) => {

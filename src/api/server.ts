@@ -12,7 +12,9 @@ import { deliveryRoutes } from './deliveries';
 import { eventRoutes } from './events';
 import { refuseInexactNumbers } from './json';
 import { resendRoutes } from './resends';
+import { pageRoutes } from './page';
 import { problem, problemOf, sendProblem } from './problems';
+import { signInRoutes } from './signIn';
 import { tenantRoutes } from './tenants';
 import { jsonPointer, validatorCompiler } from './validation';
 import { webhookRoutes } from './webhooks';
@@ -72,6 +74,8 @@ export async function createApi(options: ApiOptions): Promise<FastifyInstance> {
   await app.register(tenantRoutes(options.registry));
   await app.register(deliveryRoutes(options.registry));
   await app.register(resendRoutes(options));
+  await app.register(signInRoutes(options.registry));
+  pageRoutes(app);
   await app.ready();
   return app;
 }

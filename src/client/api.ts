@@ -15,11 +15,14 @@ import {
   DeliverySchema,
   EventSchema,
   IdempotencyKeySchema,
+  EventTypesSchema,
   InvalidInputError,
+  KeyScopeSchema,
   PublishedEventSchema,
   RecoverSchema,
   RecoveredSchema,
   RotatedSecretSchema,
+  SignInLinkSchema,
   StoredAutomationSchema,
   TenantSchema,
   UpdateAutomationSchema,
@@ -70,10 +73,14 @@ export function createApiClient(options: ApiClientOptions) {
       rotateSecret: (id: string) =>
         call('POST', `/v1/webhooks/${encodeURIComponent(id)}/rotate-secret`, RotatedSecretSchema),
     },
+    /** What this key may see: one tenant's, or every tenant's (an operator key). */
+    me: () => call('GET', '/v1/me', KeyScopeSchema),
     automations: automationsClient(call),
     events: {
       publish: (event: EventInput) =>
         call('POST', '/v1/events', PublishedEventSchema, checked('event', EventSchema, event)),
+      /** The seeds' event types and the types in use (GET /v1/event-types). */
+      types: () => call('GET', '/v1/event-types', EventTypesSchema).then((r) => r.eventTypes),
     },
     deliveries: deliveriesClient(call),
     ...resendClient(call),
@@ -87,6 +94,13 @@ export function createApiClient(options: ApiClientOptions) {
             CreatedApiKeySchema,
           ),
       },
+      /** A one-time link (an operator key only) that signs a browser in to the webhooks page as the tenant. */
+      signInLink: (tenant: string) =>
+        call(
+          'POST',
+          `/v1/tenants/${encodeURIComponent(checked('tenant', TenantSchema, tenant))}/sign-in-links`,
+          SignInLinkSchema,
+        ),
     },
   };
 }

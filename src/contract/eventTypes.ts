@@ -1,5 +1,6 @@
 // The event types of the seeds hookstep grew from, listed by GET /v1/event-types beside the types in use. Types are
 // free strings: these are the ones the seeds name, for a builder UI to offer.
+import { z } from 'zod';
 
 export interface KnownEventType {
   type: string;
@@ -39,3 +40,10 @@ export const KNOWN_EVENT_TYPES: readonly KnownEventType[] = [
     description: 'A user logged in (Virto Commerce domain event)',
   },
 ];
+
+/** `GET /v1/event-types`: the seeds' types and the types in use, with how many webhooks each has. */
+export const EventTypesSchema = z.object({
+  eventTypes: z.array(
+    z.object({ type: z.string(), source: z.string(), description: z.string().optional(), webhooks: z.number().int() }),
+  ),
+});

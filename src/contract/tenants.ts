@@ -57,3 +57,26 @@ export const CreatedApiKeySchema = z.object({
   tenant: TenantSchema,
 });
 export type CreatedApiKey = z.output<typeof CreatedApiKeySchema>;
+
+/** `POST /v1/tenants/{tenant}/sign-in-links`: a one-time link that signs a browser in to the page as the tenant. */
+export const SignInLinkSchema = z.object({
+  url: z.string().meta({ description: "The page's URL with a one-time token; opening it signs the browser in." }),
+  expiresAt: z.iso.datetime().meta({ description: 'The link works once, until then.' }),
+});
+export type SignInLink = z.output<typeof SignInLinkSchema>;
+
+/** `POST /v1/sign-in`: a sign-in link's token, exchanged once for a short-lived key of its tenant. */
+export const SignInRequestSchema = z.strictObject({
+  token: z.string({ error: 'is required' }).regex(/^hsl_[A-Za-z0-9_-]{43}$/, { error: 'must be a sign-in token' }),
+});
+export const SignInSessionSchema = CreatedApiKeySchema.extend({
+  expiresAt: z.iso.datetime().meta({ description: 'The key stops working then; sign in again with a new link.' }),
+});
+export type SignInSession = z.output<typeof SignInSessionSchema>;
+
+/** `GET /v1/me`: what the calling key may see: one tenant's, or every tenant's (an operator key). */
+export const KeyScopeSchema = z.object({
+  operator: z.boolean(),
+  tenant: TenantSchema.optional().meta({ description: "A tenant key's tenant; absent for an operator key." }),
+});
+export type KeyScope = z.output<typeof KeyScopeSchema>;

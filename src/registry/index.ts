@@ -11,9 +11,11 @@ import { ResendRepository } from './resends';
 import { WebhookHealthRepository } from './health';
 import { migrate } from './migrations';
 import { SecretBox, type SealingKeys } from './secretBox';
+import { SignInLinkRepository } from './signInLinks';
 import { WebhookRepository } from './webhooks';
 
 export { API_KEY_PREFIX, hashApiKey, newApiKey } from './apiKeys';
+export { SIGN_IN_LINK_TTL_MS, SIGN_IN_TOKEN_PREFIX } from './signInLinks';
 export { SECRET_GRACE_MS, newSigningSecret } from './webhooks';
 export { deliveryIdOf, type AttemptEntry, type DeliveryFilter } from './deliveries';
 export { automationRunIdOf, type AutomationRunEnd, type AutomationRunFilter } from './automationRuns';
@@ -32,6 +34,8 @@ export interface Registry {
   automationRuns: AutomationRunRepository;
   events: EventRepository;
   apiKeys: ApiKeyRepository;
+  /** One-time links that sign a browser in to the webhooks page as a tenant. */
+  signInLinks: SignInLinkRepository;
   deliveries: DeliveryRepository;
   /** Resends in the delivery log, and the failures recover resends. */
   resends: ResendRepository;
@@ -63,6 +67,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     automationRuns: new AutomationRunRepository(db),
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
+    signInLinks: new SignInLinkRepository(db),
     deliveries: new DeliveryRepository(db),
     resends: new ResendRepository(db),
     idempotency: new IdempotencyRepository(db),

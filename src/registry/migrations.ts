@@ -148,6 +148,20 @@ export const MIGRATIONS: readonly Migration[] = [
       create index idempotency_keys_by_created on idempotency_keys (created_at);`,
   },
   {
+    version: 8,
+    name: 'sign-in links: one-time tokens (hashed) that make a short-lived tenant key; API keys may expire',
+    sql: `
+      alter table api_keys add column expires_at timestamptz;
+      create table sign_in_links (
+        hash text primary key,
+        tenant text not null,
+        created_at timestamptz not null default now(),
+        expires_at timestamptz not null,
+        used_at timestamptz
+      );
+      create index sign_in_links_by_expiry on sign_in_links (expires_at)`,
+  },
+  {
     version: 9,
     name: "automation runs: one per stored automation's run (`<automation id>/<event id>`), how it ended, and where",
     sql: `

@@ -3,7 +3,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { newApiKey, openRegistry, type Registry } from '../../registry';
-import { createApi } from '../../api';
+import { PAGE_PATH, createApi } from '../../api';
 import { dataConverterFromEnv, encryptionNotice } from '../../codec';
 import { ConfigError, DEFAULT_API_PORT } from '../../contract';
 import { SHARED_REGISTRY_REQUIRED, loadConfig, sharedRegistry, type Config } from '../../worker/config';
@@ -66,6 +66,7 @@ export async function api(flags: ApiFlags): Promise<number> {
       { port, host: flags.host ?? '127.0.0.1', generate: false },
     );
     console.log(`hookstep api listening on ${server.url} (registry: ${registry.db.description})`);
+    console.log(`webhooks page at ${server.url}${PAGE_PATH}`);
     await new Promise<void>((resolve) => {
       process.once('SIGINT', resolve);
       process.once('SIGTERM', resolve);

@@ -4,6 +4,7 @@ import type { PayloadKeyring } from '../../codec';
 import type { DevServer } from '../../worker';
 import type { Config } from '../../worker/config';
 import type { ApiServer } from './api';
+import { PAGE_PATH } from '../../api';
 import { DEV_CODEC_TOKEN_FILE } from './devKeys';
 
 export interface BannerFacts {
@@ -37,6 +38,7 @@ export function banner(f: BannerFacts): string {
     f.api.generatedKey
       ? `  API key           ${f.api.generatedKey}  (new at each start; HOOKSTEP_API_KEY sets one)`
       : '  API key           HOOKSTEP_API_KEY',
+    `  webhooks page     ${f.api.url}${PAGE_PATH}  (sign in with the API key)`,
     allowed
       ? `  allowed networks  ${allowed}`
       : '  private, loopback and metadata destinations are refused (HOOKSTEP_ALLOWED_NETWORKS allows some)',

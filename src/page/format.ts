@@ -1,0 +1,17 @@
+// Small display helpers shared by the tables.
+import type { Delivery, Webhook } from '../contract';
+import { html } from './html';
+
+export const when = (iso: string | undefined) => (iso ? new Date(iso).toLocaleString() : '—');
+
+/** A delivery's state, failed ones marked so they stand out at a glance (not by colour alone: a sign and a word). */
+export function StateBadge({ state }: { state: Delivery['state'] }) {
+  const sign = { delivered: '✓', failed: '✗', pending: '…', scheduled: '◷', skipped: '–' }[state];
+  return html`<span class=${`state state-${state}`}><span aria-hidden="true">${sign} </span>${state}</span>`;
+}
+
+export function health(w: Webhook): string {
+  if (w.disabledAt) return `disabled: ${w.disabledReason ?? 'by its failures'}`;
+  if (w.consecutiveFailures > 0) return `failing (${w.consecutiveFailures} in a row)`;
+  return 'healthy';
+}
