@@ -149,6 +149,11 @@ export default tseslint.config(
     },
   },
   {
+    // The registry's migrations are its schema's history, append-only SQL: a table of data, as the bench's are.
+    files: ['src/registry/migrations.ts'],
+    rules: { 'max-lines': 'off' },
+  },
+  {
     files: ['src/contract/**/*.ts'],
     rules: {
       'no-restricted-imports': [
