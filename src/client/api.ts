@@ -56,7 +56,7 @@ export function createApiClient(options: ApiClientOptions) {
         call('POST', '/v1/webhooks', CreatedWebhookSchema, checked('webhook', CreateWebhookSchema, input)),
       /** An operator key lists every tenant's unless `tenant` is given; a tenant key lists its own. */
       list: (filter: { tenant?: string; event?: string; active?: boolean; health?: WebhookHealthFilter } = {}) => {
-        const query = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]));
+        const query = queryOf(filter);
         return call('GET', `/v1/webhooks?${query.toString()}`, WebhookListSchema).then((r) => r.webhooks);
       },
       get: (id: string) => call('GET', `/v1/webhooks/${encodeURIComponent(id)}`, WebhookSchema),
@@ -109,7 +109,7 @@ export function createApiClient(options: ApiClientOptions) {
 function automationsClient(call: ReturnType<typeof request>) {
   const runPage = (id: string, filter: AutomationRunsFilter = {}) => {
     checked('runs filter', AutomationRunsQuerySchema, filter);
-    const query = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]));
+    const query = queryOf(filter);
     return call('GET', `/v1/automations/${encodeURIComponent(id)}/runs?${query.toString()}`, AutomationRunListSchema);
   };
   return {
@@ -117,7 +117,7 @@ function automationsClient(call: ReturnType<typeof request>) {
       call('POST', '/v1/automations', StoredAutomationSchema, checked('automation', CreateAutomationSchema, input)),
     /** An operator key lists every tenant's unless `tenant` is given; a tenant key lists its own. */
     list: (filter: { tenant?: string; event?: string; active?: boolean } = {}) => {
-      const query = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)]));
+      const query = queryOf(filter);
       return call('GET', `/v1/automations?${query.toString()}`, AutomationListSchema).then((r) => r.automations);
     },
     get: (id: string) => call('GET', `/v1/automations/${encodeURIComponent(id)}`, StoredAutomationSchema),
@@ -150,7 +150,7 @@ function deliveriesClient(call: ReturnType<typeof request>) {
     list: (filter: DeliveryListFilter = {}) => {
       const { webhookId, eventId, ...rest } = filter;
       checked('deliveries filter', DeliveryListQuerySchema, rest);
-      const query = new URLSearchParams(Object.entries(rest).map(([k, v]): [string, string] => [k, String(v)]));
+      const query = queryOf(rest);
       const path =
         webhookId !== undefined
           ? `/v1/webhooks/${encodeURIComponent(webhookId)}/deliveries`
@@ -196,6 +196,15 @@ export interface ResendOptions {
 /** A delivery ID as path segments, each encoded. */
 function pathOf(id: string): string {
   return id.split('/').map(encodeURIComponent).join('/');
+}
+
+/**
+ * A filter as a query string: a field left `undefined` (`{ tenant: undefined }`, as a form with an empty select
+ * passes it) is left out, never sent as the text "undefined".
+ */
+function queryOf(filter: object): URLSearchParams {
+  const set = Object.entries(filter).filter(([, v]) => v !== undefined);
+  return new URLSearchParams(set.map(([k, v]): [string, string] => [k, String(v)]));
 }
 
 /** The input as the API will see it, or InvalidInputError naming each bad field; nothing is sent. */

@@ -56,6 +56,21 @@ describe.each(registryDatabases())('the API on $name', (database) => {
     expect(await call('GET', '/v1/webhooks/wh_missing')).toMatchObject({ status: 404 });
   });
 
+  test('the client leaves a filter field given as undefined out of the query, for every list', async () => {
+    const api = stack.api();
+    const created = await api.webhooks.create({
+      label: 'u',
+      event: unique('order.undefined'),
+      url: 'https://a.example/h',
+    });
+    const lists = await Promise.all([
+      api.webhooks.list({ tenant: undefined, event: created.event }),
+      api.automations.list({ tenant: undefined, event: undefined }),
+      api.deliveries.list({ tenant: undefined, state: undefined }),
+    ]);
+    expect(lists[0].map((w) => w.id)).toEqual([created.id]);
+  });
+
   test('after a rotation, deliveries carry two signatures: either secret verifies', async () => {
     const r = await stack.receiver((_req, res) => json(res, 200, {}));
     const type = unique('order.created');
