@@ -3,7 +3,8 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, spawnCli } from '../helpers/cli';
+import { createServer, type AddressInfo } from 'node:net';
+import { freePort, runCli, spawnCli } from '../helpers/cli';
 
 test('hookstep dev prints the webhooks page URL and serves the page', async () => {
   const cwd = mkdtempSync(join(tmpdir(), 'hookstep-dev-page-'));
@@ -25,3 +26,28 @@ test('hookstep dev prints the webhooks page URL and serves the page', async () =
     await dev.exited;
   }
 }, 120_000);
+
+// Found by a new user: `kill` of npm's pid left `hookstep dev` and its Temporal server running; the next npm start
+// failed with a bare EADDRINUSE on one port, or, with only the Temporal server left behind, ran against that old
+// server without a word. Every port is checked first, and the answer says which, why and what to do.
+test('a second hookstep dev beside one still running on its ports is refused up front, naming the ports and flags', async () => {
+  const cwd = mkdtempSync(join(tmpdir(), 'hookstep-dev-ports-'));
+  const held = createServer();
+  await new Promise<void>((resolve) => held.listen(0, '127.0.0.1', resolve));
+  const taken = (held.address() as AddressInfo).port;
+  try {
+    const [uiPort, codecPort] = [await freePort(), await freePort()];
+    const args = ['dev', '--ephemeral', '--port', String(taken), '--ui-port', String(uiPort)];
+    const { code, stderr } = await runCli(
+      [...args, '--codec-port', String(codecPort), '--api-port', String(taken)],
+      {},
+      cwd,
+    );
+    expect(code).toBe(2);
+    expect(stderr).toContain(`127.0.0.1 ${taken} (Temporal, --port), ${taken} (HTTP API, --api-port) are in use`);
+    expect(stderr).toContain('another `hookstep dev` (npm start) or Temporal server is probably still running');
+    expect(stderr).not.toMatch(/EADDRINUSE|at .*\.ts:\d+/);
+  } finally {
+    held.close();
+  }
+}, 60_000);

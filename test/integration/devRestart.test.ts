@@ -26,7 +26,17 @@ test('state, the generated payload key and the search attributes survive a resta
     HOOKSTEP_ALLOWED_NETWORKS: '127.0.0.0/8',
     HOOKSTEP_PAYLOAD_KEYS: '',
   };
-  const args = ['dev', '--db', db, '--port', String(port), '--ui-port', String(uiPort)];
+  const args = [
+    'dev',
+    '--db',
+    db,
+    '--port',
+    String(port),
+    '--ui-port',
+    String(uiPort),
+    '--api-port',
+    String(await freePort()),
+  ];
   const receiver = await startReceiver((_req, res) => json(res, 200, { ok: true }));
   try {
     const first = spawnCli([...args, '--codec-port', String(codecPort)], env, cwd);

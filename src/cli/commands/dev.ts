@@ -15,6 +15,7 @@ import { startApiServer } from './api';
 import { registerSearchAttributes } from '../../worker/searchAttributes';
 import { banner, type BannerFacts } from './devBanner';
 import { devKeyring, writeDevToken } from './devKeys';
+import { assertDevPortsFree } from './devPorts';
 import { workerFromConfig } from './worker';
 
 export interface DevFlags {
@@ -33,12 +34,19 @@ export async function dev(flags: DevFlags): Promise<number> {
   const { keyring, generated } = devKeyring();
   const port = parsePort('--port', flags.port, DEV_SERVER_PORT);
   const uiPort = parsePort('--ui-port', flags.uiPort, port + DEV_UI_PORT_OFFSET);
+  const codecPort = parsePort('--codec-port', flags.codecPort, uiPort + 1);
+  await assertDevPortsFree([
+    { flag: '--port', what: 'Temporal', port },
+    { flag: '--ui-port', what: 'Web UI', port: uiPort },
+    { flag: '--codec-port', what: 'codec server', port: codecPort },
+    { flag: '--api-port', what: 'HTTP API', port: parsePort('--api-port', flags.apiPort, DEFAULT_API_PORT) },
+  ]);
   const state = flags.ephemeral ? undefined : (flags.db ?? DEV_DB_FILE);
   const token = config.HOOKSTEP_CODEC_TOKEN ?? writeDevToken();
   const codecServer = await startCodecServer({
     codec: new EncryptionCodec(keyring),
     token,
-    port: parsePort('--codec-port', flags.codecPort, uiPort + 1),
+    port: codecPort,
     allowedOrigins: [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`],
   });
   try {
