@@ -31,3 +31,4 @@ export * from './schemas/issues';
 export * from './schemas/jsonSchema';
 export * from './schemas/step';
 export * from './schemas/storedAutomation';
+export * from './fairness';

@@ -6,6 +6,7 @@ import { DeliveryRepository } from './deliveries';
 import { AutomationRepository } from './automations';
 import { EventRepository } from './events';
 import { WebhookHealthRepository } from './health';
+import { LeaseRepository } from './leases';
 import { migrate } from './migrations';
 import { SecretBox, type SealingKeys } from './secretBox';
 import { WebhookRepository } from './webhooks';
@@ -16,6 +17,7 @@ export { deliveryIdOf, type AttemptEntry, type DeliveryFilter } from './deliveri
 export type { Db, DbOptions } from './db';
 export type { SealingKeys } from './secretBox';
 export type { FailedDelivery, WebhookHealthRepository } from './health';
+export type { LeaseRepository, SlotAnswer, SlotRequest } from './leases';
 
 export interface Registry {
   webhooks: WebhookRepository;
@@ -25,6 +27,8 @@ export interface Registry {
   events: EventRepository;
   apiKeys: ApiKeyRepository;
   deliveries: DeliveryRepository;
+  /** Each webhook's requests in flight, the deliveries waiting for a slot, and its pace (fair delivery). */
+  leases: LeaseRepository;
   db: Db;
   close(): Promise<void>;
 }
@@ -52,6 +56,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     events: new EventRepository(db),
     apiKeys: new ApiKeyRepository(db),
     deliveries: new DeliveryRepository(db),
+    leases: new LeaseRepository(db),
     db,
     close: () => db.close(),
   };
