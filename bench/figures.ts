@@ -32,6 +32,10 @@ export interface Sizes {
   memCounts: number[];
   /** Figure 11: webhooks one event fans out to, events sent to one webhook, and independent steps beside them. */
   eventDeliveries: number;
+  /** Figure 12: events to a slow endpoint (answering after fairSlowMs) beside events to a fast one. */
+  fairSlowEvents: number;
+  fairFastEvents: number;
+  fairSlowMs: number;
 }
 
 export const FULL: Sizes = {
@@ -47,6 +51,9 @@ export const FULL: Sizes = {
   flakyRuns: 1_000,
   memCounts: [100, 500, 1_000],
   eventDeliveries: 1_000,
+  fairSlowEvents: 500,
+  fairFastEvents: 50,
+  fairSlowMs: 1_000,
 };
 
 /** Proves every figure still runs (CI); its numbers mean nothing. */
@@ -63,6 +70,9 @@ export const SMOKE: Sizes = {
   flakyRuns: 20,
   memCounts: [10, 20],
   eventDeliveries: 20,
+  fairSlowEvents: 20,
+  fairFastEvents: 5,
+  fairSlowMs: 200,
 };
 
 /** One number per repetition. `ratios` name another metric's key: the median of this over the median of that. */
