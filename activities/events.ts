@@ -21,7 +21,7 @@ import {
 } from '../src/contract';
 import { logPage, logSkip, logged, pruner } from './deliveryLog';
 import { NotXmlError, buildEventRequest, type EventRequestInput } from './eventRequest';
-import { inTurn, type Turn } from './fairness';
+import { inTurn, turnActivities, type Turn } from './fairness';
 import { trackHealth } from './health';
 import { withHeartbeats } from './heartbeat';
 import { observeAttempt, type AttemptLog } from './inspect';
@@ -100,6 +100,7 @@ export function createEventActivities(
   return {
     ...subscriberActivities(repos),
     ...automationActivities(repos),
+    ...turnActivities(repos),
     async deliverEvent(call: EventDeliveryCall): Promise<EventDeliveryResult | Throttled> {
       const ctx = Context.current();
       const attempt = ctx.info.attempt + (call.attemptsBefore ?? 0);

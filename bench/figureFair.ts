@@ -52,6 +52,8 @@ function startFairReceiver(slowMs: number): Promise<FairReceiver> {
 }
 
 interface Round {
+  /** Throttled tries (waits on a timer) per slow delivery, over a sample of its runs. */
+  waitsPerSlow: number;
   fastP99: number;
   fastP50: number;
   slowPeak: number;
@@ -71,16 +73,22 @@ export async function figureFair(bench: Bench, temporal: Temporal): Promise<Metr
       const receiver = await startFairReceiver(slowMs);
       try {
         for (let rep = 0; rep < bench.sizes.reps; rep++) {
-          const alone = await round(api, receiver, { fastN, slowN: 0, maxInFlight: 10, fastFrom: 'start' });
-          const backlog = await round(api, receiver, { fastN, slowN, maxInFlight: 10, fastFrom: 'published' });
-          const during = await round(api, receiver, { fastN, slowN, maxInFlight: 10, fastFrom: 'start' });
-          const uncapped = await round(api, receiver, { fastN, slowN, maxInFlight: 1000, fastFrom: 'start' });
+          const alone = await round(api, temporal, receiver, { fastN, slowN: 0, maxInFlight: 10, fastFrom: 'start' });
+          const backlog = await round(api, temporal, receiver, {
+            fastN,
+            slowN,
+            maxInFlight: 10,
+            fastFrom: 'published',
+          });
+          const during = await round(api, temporal, receiver, { fastN, slowN, maxInFlight: 10, fastFrom: 'start' });
+          const uncapped = await round(api, temporal, receiver, { fastN, slowN, maxInFlight: 1000, fastFrom: 'start' });
           rounds.push({ alone, backlog, during, uncapped });
           bench.log(
             `  rep ${rep + 1}: fast p99 ${alone.fastP99.toFixed(0)} ms alone, ${backlog.fastP99.toFixed(0)} ms beside ` +
               `the slow one's backlog (peak ${backlog.slowPeak} open, all in ${(backlog.slowDoneMs / 1000).toFixed(1)} s), ` +
               `${during.fastP99.toFixed(0)} ms while the burst is published (peak ${during.slowPeak}); uncapped: ` +
-              `${uncapped.fastP99.toFixed(0)} ms, peak ${uncapped.slowPeak} open`,
+              `${uncapped.fastP99.toFixed(0)} ms, peak ${uncapped.slowPeak} open; ` +
+              `${backlog.waitsPerSlow.toFixed(1)} waits per slow delivery`,
           );
         }
       } finally {
@@ -126,6 +134,13 @@ export async function figureFair(bench: Bench, temporal: Temporal): Promise<Metr
       reps: of((r) => r.backlog.slowDoneMs),
     },
     {
+      key: 'fair.slow.waits',
+      figure: 12,
+      label: `times a slow delivery waited for a slot, on average (beside the backlog)`,
+      unit: '',
+      reps: of((r) => r.backlog.waitsPerSlow),
+    },
+    {
       key: 'fair.uncapped.peak',
       figure: 12,
       label: `the slow endpoint's most requests open at once with maxInFlight 1000`,
@@ -147,7 +162,7 @@ interface RoundPlan {
  * One round: `slowN` events to a new slow webhook (cap `maxInFlight`), published as fast as 16 callers can, and
  * `fastN` events to a new fast webhook at 5 a second; waits until every one arrived.
  */
-async function round(api: ApiClient, receiver: FairReceiver, plan: RoundPlan): Promise<Round> {
+async function round(api: ApiClient, temporal: Temporal, receiver: FairReceiver, plan: RoundPlan): Promise<Round> {
   const { fastN, slowN, maxInFlight } = plan;
   const stamp = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
   const fast = await api.webhooks.create({ label: 'fast', event: `fair.fast.${stamp}`, url: `${receiver.url}/fast` });
@@ -182,6 +197,7 @@ async function round(api: ApiClient, receiver: FairReceiver, plan: RoundPlan): P
   await waitUntil(() => receiver.slowDelivered.size >= slowN, `${slowN} slow events`);
   const slowDoneMs = performance.now() - t0;
   const latencies = [...published].map(([id, at]) => receiver.fastArrived.get(id)! - at);
+  const waitsPerSlow = await waitsPer(temporal, slow.id, `slow-${stamp}`, slowN);
   await api.webhooks.delete(fast.id);
   await api.webhooks.delete(slow.id);
   return {
@@ -189,7 +205,23 @@ async function round(api: ApiClient, receiver: FairReceiver, plan: RoundPlan): P
     fastP50: percentile(latencies, 50),
     slowPeak: receiver.slowPeak,
     slowDoneMs: slowN > 0 ? slowDoneMs : NaN,
+    waitsPerSlow,
   };
+}
+
+/**
+ * How often a slow delivery waited for a slot, on average over up to 50 of its runs spread through the burst: each
+ * wait is one timer (these deliveries have no delay and never fail), and each wake-up a workflow task and one try.
+ */
+async function waitsPer(temporal: Temporal, webhookId: string, prefix: string, slowN: number): Promise<number> {
+  if (slowN === 0) return NaN;
+  const sample = Array.from({ length: Math.min(50, slowN) }, (_, i) => Math.floor((i * slowN) / Math.min(50, slowN)));
+  let timers = 0;
+  for (const i of sample) {
+    const { events } = await temporal.client.workflow.getHandle(`${webhookId}/${prefix}-${i}`).fetchHistory();
+    timers += (events ?? []).filter((e) => e.timerStartedEventAttributes).length;
+  }
+  return timers / sample.length;
 }
 
 async function waitUntil(done: () => boolean, what: string, limitMs = 600_000): Promise<void> {

@@ -70,7 +70,7 @@ export async function deliverWithRetries<K extends keyof Deliveries>(
   const once = { startToCloseTimeout, retry: { maximumAttempts: 1 }, summary: `attempt 1: ${plan.summary}` };
   try {
     // A throttled attempt 1 is tried again after its wait: then outside the first task, so as a regular activity.
-    return await inTurns<Delivered<K>>(1, plan.summary, () => {
+    return await inTurns<Delivered<K>>(1, plan.summary, call, () => {
       const first = localFirst()
         ? proxyLocalActivities<Deliveries>(once)
         : proxyActivities<Deliveries>({ ...once, heartbeatTimeout: HEARTBEAT_TIMEOUT_MS });
@@ -81,7 +81,7 @@ export async function deliverWithRetries<K extends keyof Deliveries>(
     if (!after) throw err;
     await sleep(retryAfterMs(err) ?? after.firstBackoffMs, { summary: `backoff before attempt 2 of ${plan.summary}` });
     // Attempts from `from` on under what is left of the policy (a throttled attempt `from` is tried again).
-    return inTurns<Delivered<K>>(2, plan.summary, (from) => {
+    return inTurns<Delivered<K>>(2, plan.summary, call, (from) => {
       const rest = proxyActivities<Deliveries>({
         startToCloseTimeout,
         heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,

@@ -1,8 +1,10 @@
 // Fair delivery (issue 20, item 5): who holds a slot of a webhook's requests in flight, who waits for one, and the
 // webhook's pace (its next free time under a rate, and how long a request to it has held its slot of late). One row
-// per holder (a delivery run): a slot is a lease that expires, so a worker that dies holding one frees it by itself,
-// and the same run asking again (its activity retried) gets its own slot back. Every decision for one webhook is made
-// under a transaction-scoped advisory lock of that webhook, so workers and processes on one database agree.
+// per holder (a delivery run): a slot is a lease that expires, so a worker that dies holding one frees it by itself;
+// until then the run's next try waits too, since a worker that only seems dead may still be sending. A turn is a slot
+// kept for the run's attempt to come (taken by the waiting run's local try), which the attempt takes over. Every
+// decision for one webhook is made under a transaction-scoped advisory lock of that webhook, so workers and processes
+// on one database agree.
 import type { Db, Queryable } from './db';
 
 export interface SlotRequest {
@@ -15,6 +17,8 @@ export interface SlotRequest {
   leaseMs: number;
   /** Take a slot whatever the count (a run that cannot wait): it still counts against the others. */
   force?: boolean;
+  /** Hold the slot for the run's attempt to come (a turn), which takes it over when it starts. */
+  reserve?: boolean;
 }
 
 export type SlotAnswer = { granted: true } | { granted: false; waitMs: number; ahead: number };
@@ -33,7 +37,9 @@ const NEWEST_WEIGHT = 0.2;
 
 interface State {
   now_ms: number;
-  mine: 'slot' | 'wait' | null;
+  /** This holder's row: waiting, holding a turn for its attempt, or sending (a slot). */
+  mine: 'slot' | 'turn' | 'wait' | null;
+  mine_expires_ms: number | null;
   busy: number;
   ahead: number;
   next_ms: number | null;
@@ -55,14 +61,23 @@ export class LeaseRepository {
       await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [LEASE_LOCK, req.webhookId]);
       await tx.query('delete from webhook_leases where webhook_id = $1 and expires_at < now()', [req.webhookId]);
       const state = await readState(tx, req);
+      // A request of this run is in flight already: an execution of its attempt that a timeout left running, or a
+      // dead worker's. Sending beside it would pass the cap: wait until it ends or its lease expires.
+      if (state.mine === 'slot' && !req.force) {
+        const left = (state.mine_expires_ms ?? state.now_ms) - state.now_ms;
+        return { granted: false, waitMs: Math.round(Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, left))), ahead: 0 };
+      }
       const paced = req.ratePerSecond !== undefined && state.next_ms !== null && state.next_ms > state.now_ms;
-      if (state.mine === 'slot' || req.force || (state.busy < req.maxInFlight && !paced)) {
+      if (state.mine === 'turn' || req.force || (state.busy < req.maxInFlight && !paced)) {
         await tx.query(
-          `insert into webhook_leases (webhook_id, holder, kind, expires_at) values ($1, $2, 'slot', now() + ${MS})
-           on conflict (webhook_id, holder) do update set kind = 'slot', since = now(), expires_at = excluded.expires_at`,
-          [req.webhookId, req.holder, req.leaseMs],
+          `insert into webhook_leases (webhook_id, holder, kind, expires_at) values ($1, $2, $4, now() + ${MS})
+           on conflict (webhook_id, holder) do update set kind = $4, since = now(), expires_at = excluded.expires_at`,
+          [req.webhookId, req.holder, req.leaseMs, req.reserve ? 'turn' : 'slot'],
         );
-        if (req.ratePerSecond !== undefined) await this.pace(tx, req.webhookId, 1000 / req.ratePerSecond);
+        // A turn taken over by its attempt was paced when it was given.
+        if (req.ratePerSecond !== undefined && state.mine !== 'turn') {
+          await this.pace(tx, req.webhookId, 1000 / req.ratePerSecond);
+        }
         return { granted: true };
       }
       const waitMs = await this.waitFor(tx, req, state);
@@ -77,7 +92,7 @@ export class LeaseRepository {
 
   /** The holder's request ended after `heldMs`: its slot is free, and the webhook's average hold time learns it. */
   async release(webhookId: string, holder: string, heldMs: number): Promise<void> {
-    await this.db.query(`delete from webhook_leases where webhook_id = $1 and holder = $2 and kind = 'slot'`, [
+    await this.db.query(`delete from webhook_leases where webhook_id = $1 and holder = $2 and kind <> 'wait'`, [
       webhookId,
       holder,
     ]);
@@ -89,10 +104,10 @@ export class LeaseRepository {
     );
   }
 
-  /** The slots held now (not expired) and the deliveries waiting, of one webhook. */
+  /** The slots held now (not expired: sending, or a turn kept for an attempt) and the deliveries waiting, of one webhook. */
   async count(webhookId: string): Promise<{ inFlight: number; waiting: number }> {
     const [row] = await this.db.query<{ in_flight: number; waiting: number }>(
-      `select count(*) filter (where kind = 'slot')::int as in_flight, count(*) filter (where kind = 'wait')::int as waiting
+      `select count(*) filter (where kind <> 'wait')::int as in_flight, count(*) filter (where kind = 'wait')::int as waiting
        from webhook_leases where webhook_id = $1 and expires_at >= now()`,
       [webhookId],
     );
@@ -119,7 +134,7 @@ export class LeaseRepository {
     const hold = state.average_ms ?? DEFAULT_HOLD_MS;
     const rows = await tx.query<{ since_ms: number }>(
       `select extract(epoch from since)::float8 * 1000 as since_ms from webhook_leases
-       where webhook_id = $1 and kind = 'slot' order by since limit $2`,
+       where webhook_id = $1 and kind <> 'wait' order by since limit $2`,
       [req.webhookId, req.maxInFlight],
     );
     const frees = rows.map((r) => Math.max(Number(r.since_ms) + hold, now + hold / 4)).sort((a, b) => a - b);
@@ -137,10 +152,11 @@ export class LeaseRepository {
 /** The webhook's slots and queue as this holder sees them, with the database's clock. */
 async function readState(tx: Queryable, req: SlotRequest): Promise<State> {
   const [row] = await tx.query<State>(
-    `with me as (select kind, ticket from webhook_leases where webhook_id = $1 and holder = $2)
+    `with me as (select kind, ticket, expires_at from webhook_leases where webhook_id = $1 and holder = $2)
      select extract(epoch from now())::float8 * 1000 as now_ms,
        (select kind from me) as mine,
-       (select count(*) from webhook_leases where webhook_id = $1 and kind = 'slot' and holder <> $2)::int as busy,
+       (select extract(epoch from expires_at)::float8 * 1000 from me) as mine_expires_ms,
+       (select count(*) from webhook_leases where webhook_id = $1 and kind <> 'wait' and holder <> $2)::int as busy,
        (select count(*) from webhook_leases where webhook_id = $1 and kind = 'wait' and holder <> $2
           and ticket < coalesce((select ticket from me), 9223372036854775807))::int as ahead,
        (select extract(epoch from next_at)::float8 * 1000 from webhook_pace where webhook_id = $1) as next_ms,
@@ -150,6 +166,7 @@ async function readState(tx: Queryable, req: SlotRequest): Promise<State> {
   return {
     ...row,
     now_ms: Number(row.now_ms),
+    mine_expires_ms: row.mine_expires_ms === null ? null : Number(row.mine_expires_ms),
     next_ms: row.next_ms === null ? null : Number(row.next_ms),
     average_ms: row.average_ms === null ? null : Number(row.average_ms),
   };

@@ -3,9 +3,11 @@
 // disabling the webhook, the same attempt numbers. A slot held by a worker that died is freed when its lease expires.
 // Real dev server, real worker, real receivers on 127.0.0.1, on each registry database.
 import { unique, useEventStack } from '../helpers/events';
+import { Worker } from '@temporalio/worker';
 import { timersOf } from '../helpers/history';
 import { json } from '../helpers/receiver';
 import { registryDatabases } from '../helpers/registry';
+import { testDataConverter } from '../helpers/temporal';
 import { until } from '../helpers/until';
 
 const WAITING = /^waiting for a slot: attempt (\d+) of /;
@@ -30,6 +32,12 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
       .map((t) => WAITING.exec(t.summary ?? '')?.[1])
       .filter((a) => a !== undefined)
       .map(Number);
+  /** Replays a run's history against the workflow code that recorded it: throttled waits replay as they ran. */
+  const replays = async (webhookId: string, eventId: string) => {
+    const handle = stack.temporal().client.workflow.getHandle(`${webhookId}/${eventId}`);
+    const workflowBundle = { codePath: process.env.HOOKSTEP_TEST_WORKFLOW_BUNDLE! };
+    await Worker.runReplayHistory({ workflowBundle, dataConverter: testDataConverter() }, await handle.fetchHistory());
+  };
   /** Takes the webhook's one slot as another worker's request in flight would, once it is free. */
   const occupy = (webhookId: string, holder = unique('other-worker')) =>
     until(async () => {
@@ -121,6 +129,7 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
       expect(await result(webhook.id, event)).toEqual({ status: 200, attempt: 1 });
       expect((await stack.api().deliveries.get(`${webhook.id}/${event}`)).attempts).toHaveLength(1);
       expect((await stack.api().webhooks.get(webhook.id)).disabledAt).toBeUndefined();
+      await replays(webhook.id, event);
     },
     60_000,
   );
@@ -153,29 +162,40 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
       const { attempts } = await stack.api().deliveries.get(`${webhook.id}/${event}`);
       expect(attempts.map((a) => a.attempt)).toEqual([1, 2]);
       expect(new Set(await waits(webhook.id, event))).toEqual(new Set([2]));
+      await replays(webhook.id, event);
     },
     60_000,
   );
 
-  test('a slot held by a worker that died is free once its lease expires; its holder asking again gets it back', async () => {
-    const webhook = await stack
-      .api()
-      .webhooks.create({ label: 'leased', event: unique('t'), url: 'https://a.example/h' });
-    const dead = { webhookId: webhook.id, holder: unique('dead'), maxInFlight: 1, leaseMs: 500 };
-    expect(await stack.registry().leases.acquire(dead)).toEqual({ granted: true });
-    expect(await stack.registry().leases.acquire(dead)).toEqual({ granted: true });
-    const other = { ...dead, holder: unique('other'), leaseMs: 60_000 };
-    const refused = await stack.registry().leases.acquire(other);
-    expect(refused).toMatchObject({ granted: false, ahead: 0 });
-    if (!refused.granted) expect(refused.waitMs).toBeGreaterThanOrEqual(100);
-    await until(
-      async () => ((await stack.registry().leases.acquire(other)).granted ? true : undefined),
-      'expiry',
-      5_000,
-    );
-    expect(await stack.registry().leases.count(webhook.id)).toEqual({ inFlight: 1, waiting: 0 });
-    await stack.registry().leases.release(webhook.id, other.holder, 1);
-  });
+  test(
+    'a slot held by a worker that died is free once its lease expires, and not before, not even to its own run ' +
+      '(a worker that seems dead may still be sending); a turn kept for an attempt is taken over by it',
+    async () => {
+      const { leases } = stack.registry();
+      const webhook = await stack
+        .api()
+        .webhooks.create({ label: 'leased', event: unique('t'), url: 'https://a.example/h' });
+      const dead = { webhookId: webhook.id, holder: unique('dead'), maxInFlight: 1, leaseMs: 1_000 };
+      expect(await leases.acquire(dead)).toEqual({ granted: true });
+      const again = await leases.acquire(dead);
+      expect(again).toMatchObject({ granted: false });
+      if (!again.granted) expect(again.waitMs).toBeLessThanOrEqual(1_000);
+      const other = { ...dead, holder: unique('other'), leaseMs: 60_000 };
+      const refused = await leases.acquire(other);
+      expect(refused).toMatchObject({ granted: false, ahead: 0 });
+      if (!refused.granted) expect(refused.waitMs).toBeGreaterThanOrEqual(100);
+      await until(async () => ((await leases.acquire(other)).granted ? true : undefined), 'expiry', 5_000);
+      expect(await leases.count(webhook.id)).toEqual({ inFlight: 1, waiting: 0 });
+      await leases.release(webhook.id, other.holder, 1);
+
+      const waiter = { ...other, holder: unique('waiter') };
+      expect(await leases.acquire({ ...waiter, reserve: true })).toEqual({ granted: true });
+      expect(await leases.acquire({ ...other, holder: unique('third') })).toMatchObject({ granted: false, ahead: 0 });
+      expect(await leases.acquire(waiter)).toEqual({ granted: true });
+      expect(await leases.count(webhook.id)).toEqual({ inFlight: 1, waiting: 1 });
+      await leases.release(webhook.id, waiter.holder, 1);
+    },
+  );
 
   test('maxInFlight and ratePerSecond are checked: a bad one is a 400 naming the field', async () => {
     const base = { label: 'bad', event: 'order.created', url: 'https://api.example.com/h' };
