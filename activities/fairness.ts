@@ -40,12 +40,11 @@ export async function inTurn<R>(
     force: !turn.mayWait,
   });
   if (!slot.granted) return { throttled: true, waitMs: slot.waitMs, attempt: turn.attempt };
-  const started = performance.now();
   try {
     return await send();
   } finally {
     // A slot not given back is freed when its lease expires: never fail (and so resend) a delivery for it.
-    await leases.release(webhook.id, holder, performance.now() - started).catch((err: unknown) => {
+    await leases.release(webhook.id, holder).catch((err: unknown) => {
       warn('could not free a slot of a webhook', { webhookId: webhook.id, error: (err as Error).message });
     });
   }

@@ -154,7 +154,7 @@ interface RoundPlan {
   fastN: number;
   slowN: number;
   maxInFlight: number;
-  /** start: the fast stream begins with the burst's publishing; published: once every burst event is published. */
+  /** start: the fast stream begins with the burst's publishing; published: once every burst event's fan-out ended. */
   fastFrom: 'start' | 'published';
 }
 
@@ -177,9 +177,11 @@ async function round(api: ApiClient, temporal: Temporal, receiver: FairReceiver,
   receiver.slowDelivered.clear();
   const published = new Map<string, number>();
   const t0 = performance.now();
-  const slowBurst = closedLoop(slowN, 16, (i) =>
-    api.events.publish({ id: `slow-${stamp}-${i}`, type: slow.event, entity: { id: i, type: 'order' } }),
-  );
+  const fanOuts: string[] = [];
+  const slowBurst = closedLoop(slowN, 16, async (i) => {
+    const event = { id: `slow-${stamp}-${i}`, type: slow.event, entity: { id: i, type: 'order' } };
+    fanOuts.push((await api.events.publish(event)).workflowId);
+  });
   const fastStream = async () => {
     const from = performance.now();
     for (let i = 0; i < fastN; i++) {
@@ -192,7 +194,12 @@ async function round(api: ApiClient, temporal: Temporal, receiver: FairReceiver,
     }
   };
   if (plan.fastFrom === 'start') await Promise.all([slowBurst, fastStream()]);
-  else await slowBurst.then(fastStream);
+  else {
+    // The backlog: every slow delivery's run started (its fan-out ended) and all but the first few waiting.
+    await slowBurst;
+    await Promise.all(fanOuts.map((id) => temporal.client.workflow.getHandle(id).result()));
+    await fastStream();
+  }
   await waitUntil(() => [...published.keys()].every((id) => receiver.fastArrived.has(id)), 'every fast event');
   await waitUntil(() => receiver.slowDelivered.size >= slowN, `${slowN} slow events`);
   const slowDoneMs = performance.now() - t0;

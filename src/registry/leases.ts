@@ -71,7 +71,8 @@ export class LeaseRepository {
       if (state.mine === 'turn' || req.force || (state.busy < req.maxInFlight && !paced)) {
         await tx.query(
           `insert into webhook_leases (webhook_id, holder, kind, expires_at) values ($1, $2, $4, now() + ${MS})
-           on conflict (webhook_id, holder) do update set kind = $4, since = now(), expires_at = excluded.expires_at`,
+           on conflict (webhook_id, holder) do update set kind = $4, expires_at = excluded.expires_at,
+             since = case when webhook_leases.kind = 'turn' then webhook_leases.since else now() end`,
           [req.webhookId, req.holder, req.leaseMs, req.reserve ? 'turn' : 'slot'],
         );
         // A turn taken over by its attempt was paced when it was given.
@@ -90,17 +91,19 @@ export class LeaseRepository {
     });
   }
 
-  /** The holder's request ended after `heldMs`: its slot is free, and the webhook's average hold time learns it. */
-  async release(webhookId: string, holder: string, heldMs: number): Promise<void> {
-    await this.db.query(`delete from webhook_leases where webhook_id = $1 and holder = $2 and kind <> 'wait'`, [
-      webhookId,
-      holder,
-    ]);
+  /**
+   * The holder's request ended: its slot is free, and the webhook's average hold learns how long the slot was held,
+   * from the turn that kept it (the wait for the attempt's dispatch is part of a slot's cost) to now.
+   */
+  async release(webhookId: string, holder: string): Promise<void> {
     await this.db.query(
-      `insert into webhook_pace (webhook_id, average_ms) values ($1, $2::float8)
+      `with gone as (
+         delete from webhook_leases where webhook_id = $1 and holder = $2 and kind <> 'wait'
+         returning extract(epoch from now() - since)::float8 * 1000 as held_ms)
+       insert into webhook_pace (webhook_id, average_ms) select $1, held_ms from gone
        on conflict (webhook_id) do update set average_ms =
-         coalesce(webhook_pace.average_ms * (1 - $3::float8) + $2::float8 * $3::float8, $2::float8)`,
-      [webhookId, heldMs, NEWEST_WEIGHT],
+         coalesce(webhook_pace.average_ms * (1 - $3::float8) + excluded.average_ms * $3::float8, excluded.average_ms)`,
+      [webhookId, holder, NEWEST_WEIGHT],
     );
   }
 

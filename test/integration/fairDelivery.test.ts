@@ -125,7 +125,7 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
       const waiting = await stack.api().webhooks.get(webhook.id);
       expect(waiting).toMatchObject({ consecutiveFailures: 0 });
       expect(waiting.disabledAt).toBeUndefined();
-      await stack.registry().leases.release(webhook.id, holder, 1);
+      await stack.registry().leases.release(webhook.id, holder);
       expect(await result(webhook.id, event)).toEqual({ status: 200, attempt: 1 });
       expect((await stack.api().deliveries.get(`${webhook.id}/${event}`)).attempts).toHaveLength(1);
       expect((await stack.api().webhooks.get(webhook.id)).disabledAt).toBeUndefined();
@@ -155,7 +155,7 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
         async () => ((await waits(webhook.id, event)).includes(2) ? true : undefined),
         'a wait for attempt 2',
       );
-      await stack.registry().leases.release(webhook.id, holder, 1);
+      await stack.registry().leases.release(webhook.id, holder);
       expect(await result(webhook.id, event)).toEqual({ status: 200, attempt: 2 });
       expect(receiver.requests).toHaveLength(2);
       expect((JSON.parse(receiver.requests[1].body) as { Attempt: number }).Attempt).toBe(2);
@@ -186,14 +186,14 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
       if (!refused.granted) expect(refused.waitMs).toBeGreaterThanOrEqual(100);
       await until(async () => ((await leases.acquire(other)).granted ? true : undefined), 'expiry', 5_000);
       expect(await leases.count(webhook.id)).toEqual({ inFlight: 1, waiting: 0 });
-      await leases.release(webhook.id, other.holder, 1);
+      await leases.release(webhook.id, other.holder);
 
       const waiter = { ...other, holder: unique('waiter') };
       expect(await leases.acquire({ ...waiter, reserve: true })).toEqual({ granted: true });
       expect(await leases.acquire({ ...other, holder: unique('third') })).toMatchObject({ granted: false, ahead: 0 });
       expect(await leases.acquire(waiter)).toEqual({ granted: true });
       expect(await leases.count(webhook.id)).toEqual({ inFlight: 1, waiting: 1 });
-      await leases.release(webhook.id, waiter.holder, 1);
+      await leases.release(webhook.id, waiter.holder);
     },
   );
 
