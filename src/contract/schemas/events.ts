@@ -87,13 +87,9 @@ const FIELDS = {
         `At most this many requests to this webhook at once, across every worker (default ${DEFAULT_MAX_IN_FLIGHT}); ` +
         'a delivery over it waits its turn on a timer, which is not a failed attempt.',
     }),
-  ratePerSecond: z
-    .number()
-    .positive()
-    .max(MAX_RATE_PER_SECOND)
-    .meta({
-      description: 'At most this many requests to this webhook per second, spaced evenly; no limit when absent.',
-    }),
+  ratePerSecond: z.number().positive().max(MAX_RATE_PER_SECOND).meta({
+    description: 'At most this many requests to this webhook per second, spaced evenly; no limit when absent.',
+  }),
 };
 
 /** A webhook's fields with hookstep's defaults applied: what the registry stores. */
