@@ -6,6 +6,7 @@ import { unique, useEventStack } from '../helpers/events';
 import { Worker } from '@temporalio/worker';
 import { timersOf } from '../helpers/history';
 import { json } from '../helpers/receiver';
+import { runCli } from '../helpers/cli';
 import { registryDatabases } from '../helpers/registry';
 import { testDataConverter } from '../helpers/temporal';
 import { until } from '../helpers/until';
@@ -197,7 +198,7 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
     },
   );
 
-  test('maxInFlight and ratePerSecond are checked: a bad one is a 400 naming the field', async () => {
+  test('maxInFlight and ratePerSecond are checked: a bad one is a 400 naming the field; the CLI sets and removes them', async () => {
     const base = { label: 'bad', event: 'order.created', url: 'https://api.example.com/h' };
     for (const [field, value] of [
       ['maxInFlight', 0],
@@ -219,5 +220,22 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
     const changed = await stack.api().webhooks.update(made.id, { maxInFlight: 3, ratePerSecond: null });
     expect(changed).toMatchObject({ maxInFlight: 3 });
     expect(changed.ratePerSecond).toBeUndefined();
+
+    // The CLI's flags, checked by the same schema.
+    const env = { HOOKSTEP_API_URL: stack.apiUrl(), HOOKSTEP_API_KEY: stack.apiKey };
+    const flags = ['--label', 'cli', '--event', 'order.created', '--url', 'https://api.example.com/h'];
+    const created = await runCli(
+      ['webhooks', 'create', ...flags, '--max-in-flight', '4', '--rate-per-second', '0.5'],
+      env,
+    );
+    expect(created.code).toBe(0);
+    const webhook = JSON.parse(created.stdout) as { id: string; maxInFlight: number; ratePerSecond: number };
+    expect(webhook).toMatchObject({ maxInFlight: 4, ratePerSecond: 0.5 });
+    const off = await runCli(['webhooks', 'update', webhook.id, '--rate-per-second', 'off'], env);
+    expect(off.code).toBe(0);
+    expect(JSON.parse(off.stdout)).not.toHaveProperty('ratePerSecond');
+    const bad = await runCli(['webhooks', 'create', ...flags, '--max-in-flight', 'many'], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('maxInFlight');
   });
 });
