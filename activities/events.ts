@@ -16,11 +16,13 @@ import {
   type AutomationStep,
   type HookstepEvent,
   type ResolvedRetry,
+  type Throttled,
   type Webhook,
 } from '../src/contract';
 import { automationRunActivities, logRunsStarted } from './automationRuns';
 import { logPage, logSkip, logged, pruner } from './deliveryLog';
 import { NotXmlError, buildEventRequest, type EventRequestInput } from './eventRequest';
+import { inTurn, turnActivities, type Turn } from './fairness';
 import { trackHealth } from './health';
 import { withHeartbeats } from './heartbeat';
 import { observeAttempt, type AttemptLog } from './inspect';
@@ -77,6 +79,8 @@ export interface EventDeliveryCall {
   attemptsBefore?: number;
   /** The delivery logged: a resend's own ID; absent, `<webhook id>/<event id>`. The webhook-id header stays that. */
   deliveryId?: string;
+  /** The run waits when the webhook is full (answered Throttled); runs from before fair delivery cannot. */
+  mayWait?: boolean;
 }
 
 export type EventDeliveryResult =
@@ -99,11 +103,12 @@ export function createEventActivities(
   return {
     ...subscriberActivities(repos),
     ...automationActivities(repos, deliveryLogRetentionMs),
-    async deliverEvent(call: EventDeliveryCall): Promise<EventDeliveryResult> {
+    ...turnActivities(repos),
+    async deliverEvent(call: EventDeliveryCall): Promise<EventDeliveryResult | Throttled> {
       const ctx = Context.current();
       const attempt = ctx.info.attempt + (call.attemptsBefore ?? 0);
       // Retryable: the next attempt may land on a worker that has the registry, and the delivery goes on.
-      const { webhooks, events, health, deliveries } = prune(await repos({ retryable: true }));
+      const { webhooks, events, health, deliveries, leases } = prune(await repos({ retryable: true }));
       const tenant = call.tenant ?? DEFAULT_TENANT;
       const scope = tenantScope(tenant);
       const [webhook, secrets, event] = await Promise.all([
@@ -119,19 +124,21 @@ export function createEventActivities(
       if (!event) throw notSendable(`event ${call.eventId} is not in the registry`);
       const retry = resolveRetry(webhook);
       const logFacts = { ...key, eventType: event.type, attempt, maximumAttempts: retry.maximumAttempts };
-      return logged(deliveries, logFacts, async () => {
-        const req = requestOrFail({ webhook, event, secrets, attempt, messageId: messageIdOf(call) });
-        const policy = { timeoutMs: toMs(webhook.timeout), retry, successStatuses: webhook.successStatuses };
-        const facts = { url: webhook.url, method: 'POST', attempt, maxAttempts: policy.retry.maximumAttempts };
-        const result = await withHeartbeats(ctx, attempt, () =>
-          observeAttempt(ctx, facts, attemptLog, () =>
-            trackHealth(health, { tenant, webhook, ...facts }, ctx.log.warn.bind(ctx.log), () =>
-              send(req, policy, { agent, attempt, signal: ctx.cancellationSignal }),
+      const sendLogged = () =>
+        logged(deliveries, logFacts, async () => {
+          const req = requestOrFail({ webhook, event, secrets, attempt, messageId: messageIdOf(call) });
+          const policy = { timeoutMs: toMs(webhook.timeout), retry, successStatuses: webhook.successStatuses };
+          const facts = { url: webhook.url, method: 'POST', attempt, maxAttempts: policy.retry.maximumAttempts };
+          const result = await withHeartbeats(ctx, attempt, () =>
+            observeAttempt(ctx, facts, attemptLog, () =>
+              trackHealth(health, { tenant, webhook, ...facts }, ctx.log.warn.bind(ctx.log), () =>
+                send(req, policy, { agent, attempt, signal: ctx.cancellationSignal }),
+              ),
             ),
-          ),
-        );
-        return { status: result.status, attempt: result.attempt };
-      });
+          );
+          return { status: result.status, attempt: result.attempt };
+        });
+      return inTurn(leases, turnOf(call, webhook, attempt), ctx.log.warn.bind(ctx.log), sendLogged);
     },
   };
 }
@@ -196,6 +203,12 @@ function lazyRegistry(source: RegistrySource | undefined): (o: { retryable: bool
     });
     return opening;
   };
+}
+
+/** This attempt's turn at its webhook's slots: the run's workflow ID holds the slot on every attempt. */
+function turnOf(call: EventDeliveryCall, webhook: Webhook, attempt: number): Turn {
+  const holder = Context.current().info.workflowExecution?.workflowId ?? messageIdOf(call);
+  return { webhook, holder, attempt, timeoutMs: toMs(webhook.timeout), mayWait: call.mayWait === true };
 }
 
 /** The attempt's request, or EventNotSendable when the event cannot be written in the webhook's format. */

@@ -17,6 +17,7 @@ export type {
   SubscriberPage,
 } from './events';
 export type { DeliveryCall } from './steps';
+export type { TurnCall } from './fairness';
 
 export interface ActivityDeps {
   agent: Dispatcher;

@@ -35,6 +35,10 @@ export interface Sizes {
   /** Figure 12: events published to one webhook, and to one webhook and one automation; then some one at a time. */
   automationEvents: number;
   automationOneAtATime: number;
+  /** Figure 13: events to a slow endpoint (answering after fairSlowMs) beside events to a fast one. */
+  fairSlowEvents: number;
+  fairFastEvents: number;
+  fairSlowMs: number;
 }
 
 export const FULL: Sizes = {
@@ -52,6 +56,9 @@ export const FULL: Sizes = {
   eventDeliveries: 1_000,
   automationEvents: 200,
   automationOneAtATime: 20,
+  fairSlowEvents: 500,
+  fairFastEvents: 50,
+  fairSlowMs: 1_000,
 };
 
 /** Proves every figure still runs (CI); its numbers mean nothing. */
@@ -70,6 +77,9 @@ export const SMOKE: Sizes = {
   eventDeliveries: 20,
   automationEvents: 10,
   automationOneAtATime: 3,
+  fairSlowEvents: 20,
+  fairFastEvents: 5,
+  fairSlowMs: 200,
 };
 
 /** One number per repetition. `ratios` name another metric's key: the median of this over the median of that. */

@@ -1,6 +1,7 @@
 // `npm run bench`: the machine, then the figures (HTTP limit, activity path, end to end, slow receivers, failure path,
 // scale-out, the naive and Go baselines, the receiver kit, memory against runs in flight, event webhooks, what an
-// automation adds to a publish), each the median of its repetitions with min and max, written to bench/results/.
+// automation adds to a publish, fair delivery), each the median of its repetitions with min and max, written to
+// bench/results/.
 // Everything it talks to runs on 127.0.0.1 and is started and stopped here.
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import {
 } from './figures';
 import { figureReceiver } from './figureReceiver';
 import { figureCluster } from './figureCluster';
+import { figureFair } from './figureFair';
 import { leversFile, runLevers } from './levers';
 import { describeMachine } from './machine';
 import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
@@ -33,7 +35,7 @@ const FlagsSchema = z.object({
   reps: z.coerce.number().int().min(1).max(20).optional(),
   figures: z
     .string()
-    .regex(/^([1-9]|1[012])(,([1-9]|1[012]))*$/, 'a comma-separated list of figure numbers 1-12')
+    .regex(/^([1-9]|1[0-3])(,([1-9]|1[0-3]))*$/, 'a comma-separated list of figure numbers 1-13')
     .default(DEFAULT_FIGURES)
     .transform((s) => new Set(s.split(',').map(Number))),
   out: z.string().optional(),
@@ -136,6 +138,17 @@ async function main(): Promise<void> {
       }
     }
     if (want.has(8)) await figure('figure 8: receiver kit', () => figureReceiver(bench, flags.smoke));
+    if (want.has(13)) {
+      // Its own in-memory server: the figures before leave thousands of histories that would weigh on its p99.
+      await figure("figure 13: fair delivery (a slow endpoint's burst beside a fast endpoint)", async () => {
+        const temporal = await startTemporal('memory');
+        try {
+          return await figureFair(bench, temporal);
+        } finally {
+          await temporal.close();
+        }
+      });
+    }
   } finally {
     await receiver.stop();
   }

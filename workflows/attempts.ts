@@ -18,7 +18,9 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities';
+import { retryFrom, type Throttled } from '../src/contract/fairness';
 import { retryAfterFirst, type ResolvedRetry } from '../src/contract/retry';
+import { inTurns } from './fairness';
 
 /** A worker that dies mid-delivery is noticed after this long, not after the whole attempt timeout. */
 export const HEARTBEAT_TIMEOUT_MS = 5_000;
@@ -26,6 +28,8 @@ export const HEARTBEAT_TIMEOUT_MS = 5_000;
 const REPORT_MARGIN_MS = 10_000;
 
 type Deliveries = Pick<Activities, 'deliverWebhook' | 'deliverEvent'>;
+/** What a delivery's activity returns once it sent: a Throttled answer is waited out (fairness.ts), never returned. */
+type Delivered<K extends keyof Deliveries> = Exclude<Awaited<ReturnType<Deliveries[K]>>, Throttled>;
 
 /**
  * A run's history when its first workflow task starts on its first attempt: WorkflowExecutionStarted,
@@ -61,28 +65,32 @@ export async function deliverWithRetries<K extends keyof Deliveries>(
   activity: K,
   call: Parameters<Deliveries[K]>[0],
   plan: AttemptPlan,
-): Promise<Awaited<ReturnType<Deliveries[K]>>> {
+): Promise<Delivered<K>> {
   const startToCloseTimeout = plan.timeoutMs + REPORT_MARGIN_MS;
   const once = { startToCloseTimeout, retry: { maximumAttempts: 1 }, summary: `attempt 1: ${plan.summary}` };
-  const first = localFirst()
-    ? proxyLocalActivities<Deliveries>(once)
-    : proxyActivities<Deliveries>({ ...once, heartbeatTimeout: HEARTBEAT_TIMEOUT_MS });
   try {
-    return (await (first[activity] as (c: typeof call) => Promise<unknown>)(call)) as Awaited<
-      ReturnType<Deliveries[K]>
-    >;
+    // A throttled attempt 1 is tried again after its wait: then outside the first task, so as a regular activity.
+    return await inTurns<Delivered<K>>(1, plan.summary, call, () => {
+      const first = localFirst()
+        ? proxyLocalActivities<Deliveries>(once)
+        : proxyActivities<Deliveries>({ ...once, heartbeatTimeout: HEARTBEAT_TIMEOUT_MS });
+      return (first[activity] as (c: typeof call) => Promise<unknown>)(call);
+    });
   } catch (err) {
     const after = retryable(err) ? retryAfterFirst(plan.retry()) : undefined;
     if (!after) throw err;
     await sleep(retryAfterMs(err) ?? after.firstBackoffMs, { summary: `backoff before attempt 2 of ${plan.summary}` });
-    const rest = proxyActivities<Deliveries>({
-      startToCloseTimeout,
-      heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
-      retry: after.rest,
-      summary: plan.summary,
+    // Attempts from `from` on under what is left of the policy (a throttled attempt `from` is tried again).
+    return inTurns<Delivered<K>>(2, plan.summary, call, (from) => {
+      const rest = proxyActivities<Deliveries>({
+        startToCloseTimeout,
+        heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+        retry: from === 2 ? after.rest : retryFrom(plan.retry(), from),
+        summary: plan.summary,
+      });
+      const next = { ...call, attemptsBefore: from - 1 };
+      return (rest[activity] as (c: typeof next) => Promise<unknown>)(next);
     });
-    const next = { ...call, attemptsBefore: 1 };
-    return (await (rest[activity] as (c: typeof next) => Promise<unknown>)(next)) as Awaited<ReturnType<Deliveries[K]>>;
   }
 }
 

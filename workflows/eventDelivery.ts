@@ -34,10 +34,12 @@ export async function eventDelivery(input: EventDeliveryInput): Promise<EventDel
 
 async function deliver(input: EventDeliveryInput, summary: string): Promise<EventDeliveryResult> {
   if (input.delayMs > 0) await sleep(input.delayMs, { summary: `delay before ${summary}` });
+  // mayWait: a webhook at its cap answers Throttled, and this run waits its turn (workflows/fairness.ts).
   const call = {
     webhookId: input.webhookId,
     eventId: input.eventId,
     tenant: input.tenant,
+    mayWait: true,
     ...(input.deliveryId === undefined ? {} : { deliveryId: input.deliveryId }),
   };
   const plan = { timeoutMs: input.timeoutMs, summary, retry: () => input.retry };

@@ -32,3 +32,4 @@ export * from './schemas/jsonSchema';
 export * from './schemas/step';
 export * from './schemas/storedAutomation';
 export * from './schemas/resends';
+export * from './fairness';

@@ -9,6 +9,7 @@ import { EventRepository } from './events';
 import { IdempotencyRepository } from './idempotency';
 import { ResendRepository } from './resends';
 import { WebhookHealthRepository } from './health';
+import { LeaseRepository } from './leases';
 import { migrate } from './migrations';
 import { SecretBox, type SealingKeys } from './secretBox';
 import { SignInLinkRepository } from './signInLinks';
@@ -24,6 +25,7 @@ export type { Claim } from './idempotency';
 export type { PlannedResend } from './resends';
 export type { SealingKeys } from './secretBox';
 export type { FailedDelivery, WebhookHealthRepository } from './health';
+export type { LeaseRepository, SlotAnswer, SlotRequest } from './leases';
 
 export interface Registry {
   webhooks: WebhookRepository;
@@ -40,6 +42,8 @@ export interface Registry {
   /** Resends in the delivery log, and the failures recover resends. */
   resends: ResendRepository;
   idempotency: IdempotencyRepository;
+  /** Each webhook's requests in flight, the deliveries waiting for a slot, and its pace (fair delivery). */
+  leases: LeaseRepository;
   db: Db;
   close(): Promise<void>;
 }
@@ -71,6 +75,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     deliveries: new DeliveryRepository(db),
     resends: new ResendRepository(db),
     idempotency: new IdempotencyRepository(db),
+    leases: new LeaseRepository(db),
     db,
     close: () => db.close(),
   };

@@ -184,6 +184,25 @@ export const MIGRATIONS: readonly Migration[] = [
       create index automation_runs_by_automation on automation_runs (automation_id, seq);
       create index automation_runs_by_updated on automation_runs (updated_at);`,
   },
+  {
+    version: 10,
+    name: "fair delivery: each webhook's requests in flight and waiting deliveries (leases), and its pace",
+    sql: `
+      create table webhook_leases (
+        webhook_id text not null references webhooks (id) on delete cascade,
+        holder text not null,
+        kind text not null,
+        ticket bigserial,
+        since timestamptz not null default now(),
+        expires_at timestamptz not null,
+        primary key (webhook_id, holder)
+      );
+      create table webhook_pace (
+        webhook_id text primary key references webhooks (id) on delete cascade,
+        next_at timestamptz,
+        average_ms double precision
+      );`,
+  },
 ];
 
 /** An arbitrary constant naming hookstep's migration lock among the server's advisory locks. */

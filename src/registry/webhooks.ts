@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   DEFAULT_DISABLE_AFTER,
+  DEFAULT_MAX_IN_FLIGHT,
   scopedTenant,
   SecretUnreadableError,
   type TenantScope,
@@ -21,7 +22,10 @@ interface Row {
   tenant: string;
   event: string;
   active: boolean;
-  config: Omit<WebhookFields, 'event' | 'active' | 'disableAfter'> & { disableAfter?: number };
+  config: Omit<WebhookFields, 'event' | 'active' | 'disableAfter' | 'maxInFlight'> & {
+    disableAfter?: number;
+    maxInFlight?: number;
+  };
   consecutive_failures: number;
   disabled_at: Date | null;
   disabled_reason: string | null;
@@ -223,6 +227,8 @@ function toWebhook(row: Row): Webhook {
     ...row.config,
     // Webhooks made before endpoint health have no disableAfter of their own: the default applies to them.
     disableAfter: row.config.disableAfter ?? DEFAULT_DISABLE_AFTER,
+    // Nor a cap on requests in flight (issue 20, item 5).
+    maxInFlight: row.config.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
     id: row.id,
     tenant: row.tenant,
     event: row.event,

@@ -22,6 +22,8 @@ interface WebhookFlags {
   timeout?: string;
   successStatus?: string[];
   disableAfter?: string;
+  maxInFlight?: string;
+  ratePerSecond?: string;
   secret?: string;
 }
 
@@ -37,11 +39,19 @@ function webhookFromFlags(flags: WebhookFlags): Record<string, unknown> {
   if (flags.successStatus) out.successStatuses = flags.successStatus.map(Number);
   if (flags.disableAfter !== undefined)
     out.disableAfter = /^\d+$/.test(flags.disableAfter) ? Number(flags.disableAfter) : flags.disableAfter;
+  if (flags.maxInFlight !== undefined) out.maxInFlight = numberOr(flags.maxInFlight);
+  if (flags.ratePerSecond !== undefined)
+    out.ratePerSecond = flags.ratePerSecond === 'off' ? null : numberOr(flags.ratePerSecond);
   if (flags.delay) {
     const [amount, unit] = flags.delay.trim().split(/\s+/);
     out.delay = { amount: Number(amount), unit };
   }
   return out;
+}
+
+/** A number when the flag reads as one, else the text, for the schema to name. */
+function numberOr(flag: string): number | string {
+  return /^\d+(\.\d+)?$/.test(flag) ? Number(flag) : flag;
 }
 
 function fieldOptions(command: Command): Command {
@@ -57,7 +67,9 @@ function fieldOptions(command: Command): Command {
     .option('--header <k=v>', 'a request header (repeatable)', collect)
     .option('--timeout <duration>', 'per attempt, e.g. 30s')
     .option('--success-status <code>', 'a status that counts as delivered (repeatable; default any 2xx)', collect)
-    .option('--disable-after <n>', 'disable it after n consecutive failed deliveries (default 5; 0: never)');
+    .option('--disable-after <n>', 'disable it after n consecutive failed deliveries (default 5; 0: never)')
+    .option('--max-in-flight <n>', 'at most n requests to it at once, across workers (default 10)')
+    .option('--rate-per-second <r>', 'at most r requests to it per second (default: no limit; update: off removes it)');
 }
 
 export function webhooksCommand(cli: Command): void {

@@ -10,6 +10,7 @@ import {
   MAX_DISABLE_AFTER,
   MAX_TIMEOUT_MS,
 } from '../defaults';
+import { DEFAULT_MAX_IN_FLIGHT, MAX_MAX_IN_FLIGHT, MAX_RATE_PER_SECOND } from '../fairness';
 import { SIGNING_SECRET_MESSAGE, SIGNING_SECRET_PATTERN } from '../signing';
 import { TenantSchema } from '../tenants';
 import { durationAtMost } from './duration';
@@ -76,6 +77,19 @@ const FIELDS = {
         `Disable the webhook after this many consecutive failed deliveries (default ${DEFAULT_DISABLE_AFTER}); ` +
         'it is also disabled at once when the receiver answers 410 Gone. 0: never disable it automatically.',
     }),
+  maxInFlight: z
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_MAX_IN_FLIGHT)
+    .meta({
+      description:
+        `At most this many requests to this webhook at once, across every worker (default ${DEFAULT_MAX_IN_FLIGHT}); ` +
+        'a delivery over it waits its turn on a timer, which is not a failed attempt.',
+    }),
+  ratePerSecond: z.number().positive().max(MAX_RATE_PER_SECOND).meta({
+    description: 'At most this many requests to this webhook per second, spaced evenly; no limit when absent.',
+  }),
 };
 
 /** A webhook's fields with hookstep's defaults applied: what the registry stores. */
@@ -91,6 +105,8 @@ export const WebhookFieldsSchema = z.strictObject({
   retry: FIELDS.retry.default({}),
   successStatuses: FIELDS.successStatuses.optional(),
   disableAfter: FIELDS.disableAfter.default(DEFAULT_DISABLE_AFTER),
+  maxInFlight: FIELDS.maxInFlight.default(DEFAULT_MAX_IN_FLIGHT),
+  ratePerSecond: FIELDS.ratePerSecond.optional(),
 });
 
 const shoprenterFits = (w: { envelope?: string; event?: string }) =>
@@ -106,9 +122,14 @@ export const CreateWebhookSchema = WebhookFieldsSchema.extend({
     .meta({ description: 'whsec_ signing secret; generated when absent and returned once, in this response.' }),
 }).refine(shoprenterFits, { error: SHOPRENTER_MESSAGE, path: ['envelope'] });
 
-/** The fields to change; `null` removes a delay or the success statuses. A webhook's tenant never changes. */
+/** The fields to change; `null` removes a delay, the success statuses or the rate. A webhook's tenant never changes. */
 export const UpdateWebhookSchema = z
-  .strictObject({ ...FIELDS, delay: FIELDS.delay.nullable(), successStatuses: FIELDS.successStatuses.nullable() })
+  .strictObject({
+    ...FIELDS,
+    delay: FIELDS.delay.nullable(),
+    successStatuses: FIELDS.successStatuses.nullable(),
+    ratePerSecond: FIELDS.ratePerSecond.nullable(),
+  })
   .partial()
   .refine((w) => Object.keys(w).length > 0, { error: 'must change at least one field' })
   .refine(shoprenterFits, { error: SHOPRENTER_MESSAGE, path: ['envelope'] });
