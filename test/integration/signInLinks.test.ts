@@ -124,6 +124,7 @@ describe.each(registryDatabases())('sign-in links on $name', (database) => {
     console.log(`webhooks page: script ${jsBytes} bytes and style ${cssBytes} bytes, gzipped`);
     expect(jsBytes + cssBytes).toBeLessThan(100_000);
     expect((await fetch(`${stack.apiUrl()}/v1/webhooks`)).status).toBe(401);
+    expect((await fetch(`${stack.apiUrl()}/favicon.ico`)).status).toBe(204);
     // The page's paths need no key; none of them leads to a route that does (raw paths: fetch would resolve the dots).
     for (const path of ['/ui/../v1/webhooks', '/ui/%2e%2e/v1/webhooks', '/ui/..%2fv1%2fwebhooks', '/ui//v1/webhooks'])
       expect(await rawStatus(stack.apiUrl(), path)).toBe(404);

@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { createApiClient } from '../../src/client/api';
 import { unique, useEventStack } from '../helpers/events';
 import { json } from '../helpers/receiver';
@@ -52,12 +52,18 @@ async function signIn(key: string): Promise<Page> {
     permissions: ['clipboard-read', 'clipboard-write'],
   });
   const page = await context.newPage();
+  // Nothing goes wrong on load: no error in the console (a favicon's 401 was one).
+  const errors: string[] = [];
+  const onConsole = (m: ConsoleMessage) => void (m.type() === 'error' && errors.push(m.text()));
+  page.on('console', onConsole);
   await page.goto(`${stack.apiUrl()}/ui/`);
   // From the keyboard: the key field, then Enter.
   await page.getByLabel('API key').focus();
   await page.keyboard.type(key);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
+  expect(errors).toEqual([]);
+  page.off('console', onConsole);
   return page;
 }
 
