@@ -162,6 +162,11 @@ browserTest('a store adds a webhook in the page, sees its failed delivery, and r
   expect(delivered).toEqual([expect.objectContaining({ resendOf: `${webhook.id}/${eventId}`, eventId })]);
   expect(receiver.requests.length).toBe(before + 1);
   expect(receiver.requests.at(-1)!.headers['webhook-id']).toBe(`${webhook.id}/${eventId}`);
+  // The page tells the resend from the original: the resend's row names what it resent, the original says "resent".
+  const resend = page.locator(`tr[data-delivery="${delivered[0].id}"]`);
+  expect(await resend.locator('.resend-of').innerText()).toBe(`↻ resend of ${eventId}`);
+  await row.locator('.resent').waitFor();
+  expect(await row.locator('td').nth(1).innerText()).toMatch(/failed\s+resent/);
 });
 
 browserTest('a webhook a 410 disabled is re-enabled, its secret rotated (shown once) and it is deleted', async () => {
