@@ -67,10 +67,10 @@ function WebhookRow(p: ListProps & { row: Row; reload: () => void }) {
       <button class="link secondary" aria-label=${named('Rotate the secret of')} onClick=${rotate}>Rotate secret</button>
       ${
         confirming
-          ? html`<button class="link" aria-label=${named('Confirm: delete')} onClick=${act(() => client.webhooks.delete(w.id))}>
+          ? html`<button class="link danger" aria-label=${named('Confirm: delete')} onClick=${act(() => client.webhooks.delete(w.id))}>
             Confirm delete</button>
           <button class="link secondary" onClick=${() => setConfirming(false)}>Keep it</button>`
-          : html`<button class="link secondary" aria-label=${named('Delete')} onClick=${() => setConfirming(true)}>
+          : html`<button class="link danger outline" aria-label=${named('Delete')} onClick=${() => setConfirming(true)}>
             Delete</button>`
       }
     </td>
