@@ -4,7 +4,7 @@
 import { DELIVERY_STATES, type Delivery, type DeliveryDetail, type Webhook } from '../contract';
 import { Attempts } from './attempts';
 import { Filters, type Filter } from './filters';
-import { StateBadge, health, when } from './format';
+import { StateBadge, Url, health, when } from './format';
 import { html, useEffect, useState } from './html';
 import { clientOf, type Session } from './session';
 
@@ -49,7 +49,7 @@ export function Deliveries(p: DeliveriesProps) {
   return html`<section aria-labelledby="deliveries-title">
     <h2 id="deliveries-title">Deliveries of ${webhook.label}</h2>
     <p>
-      ${webhook.event} → <span class="url">${webhook.url}</span> · ${health(webhook)}
+      ${webhook.event} → <${Url} url=${webhook.url} /> · ${health(webhook)}
       ${webhook.disabledAt ? html` <button class="link" onClick=${enable}>Re-enable</button>` : null}
     </p>
     <${Filters} states=${DELIVERY_STATES} onFilter=${setFilter} onRecover=${recover} />
