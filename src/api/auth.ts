@@ -14,7 +14,7 @@ declare module 'fastify' {
 }
 
 // The webhooks page loads without a key (it asks for one), and a sign-in link's token is its own credential.
-const OPEN = new Set(['/openapi.json', '/healthz', '/v1/sign-in', '/ui']);
+const OPEN = new Set(['/openapi.json', '/healthz', '/v1/sign-in', '/ui', '/favicon.ico']);
 const isOpen = (path: string) => OPEN.has(path) || path.startsWith('/ui/');
 
 export function requireApiKey(app: FastifyInstance, apiKeys: ApiKeyRepository): void {

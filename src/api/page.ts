@@ -23,6 +23,7 @@ const SHELL = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Webhooks · hookstep</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="${PAGE_PATH}app.css?v=${VERSION}">
 <script type="module" src="${PAGE_PATH}app.js?v=${VERSION}"></script>
 </head>
@@ -112,6 +113,8 @@ export function pageRoutes(app: FastifyInstance): void {
     return reply.send(asset.body);
   };
   app.get('/ui', { schema: { hide: true } }, (_request, reply) => reply.redirect(PAGE_PATH));
+  // The page's icon is inline; a browser that asks anyway gets nothing rather than a 401 in its console.
+  app.get('/favicon.ico', { schema: { hide: true } }, (_request, reply) => reply.code(204).send());
   app.get(PAGE_PATH, { schema: { hide: true } }, (_request, reply) =>
     send(reply, { body: SHELL, type: 'text/html; charset=utf-8' }),
   );

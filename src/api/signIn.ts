@@ -15,6 +15,7 @@ import {
 } from '../contract';
 import { problem, sendProblem } from './problems';
 import { PAGE_PATH } from './page';
+import { operatorOnly } from './tenants';
 
 /** How long the page's key works after a sign-in link is opened. */
 export const SIGN_IN_SESSION_TTL_MS = 8 * 3_600_000;
@@ -52,12 +53,13 @@ function linkRoute(app: App, registry: Registry): void {
         description:
           'Makes a one-time link (an operator key only) that signs a browser in to the webhooks page as the tenant.',
         params: TenantParams,
-        response: { 201: SignInLinkSchema, 404: z.any() },
+        response: { 201: SignInLinkSchema, 403: z.any(), 404: z.any() },
       },
     },
     async (request, reply) => {
-      // A tenant key learns nothing here, not even whether the tenant exists: 404 for its own and any other.
-      if (scopedTenant(request.tenantScope) !== undefined) return sendProblem(reply, problem(404, 'no such tenant'));
+      // As for keys: a tenant key gets 403 for its own tenant, 404 for another (it learns no other tenant exists).
+      const refused = operatorOnly(request.tenantScope, request.params.tenant, 'sign-in links');
+      if (refused) return sendProblem(reply, refused);
       const { token, expiresAt } = await registry.signInLinks.create(request.params.tenant);
       const url = `${request.protocol}://${request.host}${PAGE_PATH}#sign-in=${token}`;
       return reply.code(201).send({ url, expiresAt: expiresAt.toISOString() });

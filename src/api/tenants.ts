@@ -4,8 +4,18 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { newApiKey, type Registry } from '../registry';
-import { CreatedApiKeySchema, TenantSchema, scopedTenant } from '../contract';
-import { problem, sendProblem } from './problems';
+import { CreatedApiKeySchema, TenantSchema, scopedTenant, type TenantScope } from '../contract';
+import { problem, sendProblem, type Problem } from './problems';
+
+/**
+ * What an operator-only tenant route answers a tenant key: 403 (`only an operator key makes <what>`) for its own
+ * tenant, 404 for any other, so no tenant learns whether another exists; nothing for an operator key.
+ */
+export function operatorOnly(scope: TenantScope, tenant: string, what: string): Problem | undefined {
+  const own = scopedTenant(scope);
+  if (own === undefined) return undefined;
+  return own === tenant ? problem(403, `only an operator key makes ${what}`) : problem(404, 'no such tenant');
+}
 
 const TenantParams = z.object({ tenant: TenantSchema });
 
@@ -22,9 +32,8 @@ export function tenantRoutes(registry: Registry): FastifyPluginAsyncZod {
       },
       async (request, reply) => {
         const { tenant } = request.params;
-        const own = scopedTenant(request.tenantScope);
-        if (own !== undefined && own !== tenant) return sendProblem(reply, problem(404, 'no such tenant'));
-        if (own !== undefined) return sendProblem(reply, problem(403, 'only an operator key makes API keys'));
+        const refused = operatorOnly(request.tenantScope, tenant, 'API keys');
+        if (refused) return sendProblem(reply, refused);
         const key = newApiKey();
         await registry.apiKeys.add(key, `tenant ${tenant}`, tenant);
         return reply.code(201).send({ key, tenant });

@@ -80,7 +80,7 @@ function ListView({ session, setView, onSecret, onError }: ListViewProps) {
   const filter = (e: Event) => setTenant((e.currentTarget as HTMLInputElement).value.trim());
   return html`<section aria-labelledby="list-title">
     <h1 id="list-title">Webhooks</h1>
-    <div role="group">
+    <div class="actions">
       <button onClick=${() => setView({ kind: 'form' })}>Add</button>
       ${
         session.tenant

@@ -4,7 +4,7 @@
 import { DELIVERY_STATES, type Delivery, type DeliveryDetail, type Webhook } from '../contract';
 import { Attempts } from './attempts';
 import { Filters, type Filter } from './filters';
-import { StateBadge, health, when } from './format';
+import { StateBadge, Url, health, when } from './format';
 import { html, useEffect, useState } from './html';
 import { clientOf, type Session } from './session';
 
@@ -49,7 +49,7 @@ export function Deliveries(p: DeliveriesProps) {
   return html`<section aria-labelledby="deliveries-title">
     <h2 id="deliveries-title">Deliveries of ${webhook.label}</h2>
     <p>
-      ${webhook.event} → <span class="url">${webhook.url}</span> · ${health(webhook)}
+      ${webhook.event} → <${Url} url=${webhook.url} /> · ${health(webhook)}
       ${webhook.disabledAt ? html` <button class="link" onClick=${enable}>Re-enable</button>` : null}
     </p>
     <${Filters} states=${DELIVERY_STATES} onFilter=${setFilter} onRecover=${recover} />
@@ -61,6 +61,8 @@ export function Deliveries(p: DeliveriesProps) {
 
 function DeliveryTable(t: { list: Delivery[]; show: (id: string) => void; resend: (id: string) => void }) {
   if (t.list.length === 0) return html`<p>No deliveries match.</p>`;
+  // An original whose resend is in the list is marked "resent"; a resend names the delivery it resent.
+  const resent = new Set(t.list.map((d) => d.resendOf).filter(Boolean));
   return html`<table>
     <thead>
       <tr>
@@ -78,9 +80,15 @@ function DeliveryTable(t: { list: Delivery[]; show: (id: string) => void; resend
       ${t.list.map(
         (d) =>
           html`<tr key=${d.id} class=${d.state === 'failed' ? 'failed' : ''} data-delivery=${d.id}>
-            <th scope="row">${d.eventId}</th>
+            <th scope="row">
+              ${d.eventId}
+              ${d.resendOf ? html`<br /><small class="resend-of">↻ resend of ${ownId(d.resendOf, d)}</small>` : null}
+            </th>
             <td>${d.eventType}</td>
-            <td><${StateBadge} state=${d.state} /></td>
+            <td>
+              <${StateBadge} state=${d.state} />
+              ${resent.has(d.id) ? html` <small class="resent">resent</small>` : null}
+            </td>
             <td>${d.attempts}</td>
             <td>${d.lastStatus ?? '—'}</td>
             <td>${d.lastFailureType ?? '—'}</td>
@@ -98,3 +106,6 @@ function DeliveryTable(t: { list: Delivery[]; show: (id: string) => void; resend
     </tbody>
   </table>`;
 }
+
+/** A delivery's ID without its webhook's (`<webhook id>/`): for a first delivery, its event's ID. */
+const ownId = (id: string, d: Delivery) => (id.startsWith(`${d.webhookId}/`) ? id.slice(d.webhookId.length + 1) : id);

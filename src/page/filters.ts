@@ -40,7 +40,7 @@ export function Filters(p: {
     <label for="f-since"
       >Since<input id="f-since" type="datetime-local" value=${since} onInput=${value(setSince)}
     /></label>
-    <div role="group">
+    <div class="actions">
       <button type="submit">Filter</button>
       <button type="button" class="secondary" disabled=${!since} onClick=${() => p.onRecover(iso(since)!)}>
         Recover since

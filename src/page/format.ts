@@ -15,3 +15,9 @@ export function health(w: Webhook): string {
   if (w.consecutiveFailures > 0) return `failing (${w.consecutiveFailures} in a row)`;
   return 'healthy';
 }
+
+/** A URL that wraps after a '/' (a <wbr> after each, not inside "://") rather than in the middle of a word. */
+export function Url({ url }: { url: string }) {
+  const parts = url.split(/(?<=\/)(?!\/)/);
+  return html`<span class="url">${parts.map((part, i) => html`${i ? html`<wbr />` : null}${part}`)}</span>`;
+}

@@ -1,7 +1,7 @@
 // The list: label, event, URL, active, health, and the last delivery's state and time; from each row Edit, its
 // deliveries, Re-enable (when disabled), Rotate secret and Delete (asked twice).
 import type { Delivery, Webhook } from '../contract';
-import { StateBadge, health, when } from './format';
+import { StateBadge, Url, health, when } from './format';
 import { html, useEffect, useState } from './html';
 import { clientOf, type Session } from './session';
 
@@ -53,7 +53,7 @@ function WebhookRow(p: ListProps & { row: Row; reload: () => void }) {
   const named = (verb: string) => `${verb} ${w.label}`;
   return html`<tr class=${last?.state === 'failed' ? 'failed' : ''}>
     <th scope="row">${w.label}${p.session.tenant ? null : html`<br /><small>${w.tenant}</small>`}</th>
-    <td>${w.event}</td><td class="url">${w.url}</td><td>${w.active ? 'yes' : 'no'}</td><td>${health(w)}</td>
+    <td>${w.event}</td><td><${Url} url=${w.url} /></td><td>${w.active ? 'yes' : 'no'}</td><td>${health(w)}</td>
     <td>${last ? html`<${StateBadge} state=${last.state} /><br /><small>${when(last.updatedAt)}</small>` : '—'}</td>
     <td>
       <button class="link" aria-label=${named('Edit')} onClick=${() => p.onEdit(w)}>Edit</button>
@@ -67,10 +67,10 @@ function WebhookRow(p: ListProps & { row: Row; reload: () => void }) {
       <button class="link secondary" aria-label=${named('Rotate the secret of')} onClick=${rotate}>Rotate secret</button>
       ${
         confirming
-          ? html`<button class="link" aria-label=${named('Confirm: delete')} onClick=${act(() => client.webhooks.delete(w.id))}>
+          ? html`<button class="link danger" aria-label=${named('Confirm: delete')} onClick=${act(() => client.webhooks.delete(w.id))}>
             Confirm delete</button>
           <button class="link secondary" onClick=${() => setConfirming(false)}>Keep it</button>`
-          : html`<button class="link secondary" aria-label=${named('Delete')} onClick=${() => setConfirming(true)}>
+          : html`<button class="link danger outline" aria-label=${named('Delete')} onClick=${() => setConfirming(true)}>
             Delete</button>`
       }
     </td>

@@ -53,7 +53,7 @@ describe.each(registryDatabases())('sign-in links on $name', (database) => {
     expect(mine.tenant).toBe(tenant);
     expect((await api.webhooks.list()).map((w) => w.id)).toEqual([mine.id]);
     await expect(api.webhooks.get(theirs.id)).rejects.toMatchObject({ status: 404 });
-    await expect(api.tenants.signInLink(tenant)).rejects.toMatchObject({ status: 404 });
+    await expect(api.tenants.signInLink(tenant)).rejects.toMatchObject({ status: 403 });
   });
 
   test('two browsers opening one link together: exactly one signs in', async () => {
@@ -79,11 +79,18 @@ describe.each(registryDatabases())('sign-in links on $name', (database) => {
     expect((await redeemSignInLink(stack.apiUrl(), tokenOf(url))).tenant).toBe('store-cli');
   });
 
-  test('a tenant key makes no link, for its own tenant or another: 404 either way', async () => {
+  test('a tenant key makes no link: 403 for its own tenant (as for keys), 404 for another', async () => {
     const made = await stack.api().tenants.keys.create('store-y');
     const api = createApiClient({ url: stack.apiUrl(), apiKey: made.key });
-    for (const tenant of ['store-y', 'store-z'])
-      await expect(api.tenants.signInLink(tenant)).rejects.toMatchObject({ status: 404 });
+    await expect(api.tenants.signInLink('store-y')).rejects.toMatchObject({
+      status: 403,
+      problem: { detail: 'only an operator key makes sign-in links' },
+    });
+    await expect(api.tenants.keys.create('store-y')).rejects.toMatchObject({ status: 403 });
+    await expect(api.tenants.signInLink('store-z')).rejects.toMatchObject({
+      status: 404,
+      problem: { detail: 'no such tenant' },
+    });
     expect(await stack.api().me()).toEqual({ operator: true });
   });
 
@@ -117,6 +124,7 @@ describe.each(registryDatabases())('sign-in links on $name', (database) => {
     console.log(`webhooks page: script ${jsBytes} bytes and style ${cssBytes} bytes, gzipped`);
     expect(jsBytes + cssBytes).toBeLessThan(100_000);
     expect((await fetch(`${stack.apiUrl()}/v1/webhooks`)).status).toBe(401);
+    expect((await fetch(`${stack.apiUrl()}/favicon.ico`)).status).toBe(204);
     // The page's paths need no key; none of them leads to a route that does (raw paths: fetch would resolve the dots).
     for (const path of ['/ui/../v1/webhooks', '/ui/%2e%2e/v1/webhooks', '/ui/..%2fv1%2fwebhooks', '/ui//v1/webhooks'])
       expect(await rawStatus(stack.apiUrl(), path)).toBe(404);

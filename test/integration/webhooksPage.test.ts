@@ -7,7 +7,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type ConsoleMessage, type Page } from 'playwright-core';
 import { createApiClient } from '../../src/client/api';
 import { unique, useEventStack } from '../helpers/events';
 import { json } from '../helpers/receiver';
@@ -52,12 +52,18 @@ async function signIn(key: string): Promise<Page> {
     permissions: ['clipboard-read', 'clipboard-write'],
   });
   const page = await context.newPage();
+  // Nothing goes wrong on load: no error in the console (a favicon's 401 was one).
+  const errors: string[] = [];
+  const onConsole = (m: ConsoleMessage) => void (m.type() === 'error' && errors.push(m.text()));
+  page.on('console', onConsole);
   await page.goto(`${stack.apiUrl()}/ui/`);
   // From the keyboard: the key field, then Enter.
   await page.getByLabel('API key').focus();
   await page.keyboard.type(key);
   await page.keyboard.press('Enter');
   await page.getByRole('heading', { name: 'Webhooks', exact: true }).waitFor();
+  expect(errors).toEqual([]);
+  page.off('console', onConsole);
   return page;
 }
 
@@ -156,6 +162,11 @@ browserTest('a store adds a webhook in the page, sees its failed delivery, and r
   expect(delivered).toEqual([expect.objectContaining({ resendOf: `${webhook.id}/${eventId}`, eventId })]);
   expect(receiver.requests.length).toBe(before + 1);
   expect(receiver.requests.at(-1)!.headers['webhook-id']).toBe(`${webhook.id}/${eventId}`);
+  // The page tells the resend from the original: the resend's row names what it resent, the original says "resent".
+  const resend = page.locator(`tr[data-delivery="${delivered[0].id}"]`);
+  expect(await resend.locator('.resend-of').innerText()).toBe(`↻ resend of ${eventId}`);
+  await row.locator('.resent').waitFor();
+  expect(await row.locator('td').nth(1).innerText()).toMatch(/failed\s+resent/);
 });
 
 browserTest('a webhook a 410 disabled is re-enabled, its secret rotated (shown once) and it is deleted', async () => {
