@@ -1,6 +1,9 @@
 // The registry under test, on each database it supports: PGlite in memory always, and PostgreSQL (a database of the
 // test's own on the run's throwaway server) when one is installed. Tests run `describe.each(registryDatabases())`.
-import { openRegistry, type Registry } from '../../src/registry';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openRegistry, type DbOptions, type Registry } from '../../src/registry';
 import { loadKeyring } from '../../src/codec';
 import { createDatabase } from './postgres';
 
@@ -26,4 +29,18 @@ export function registryDatabases(): RegistryDatabase[] {
     });
   }
   return databases;
+}
+
+/** Where a registry can live before it is opened: a PGlite directory, and a PostgreSQL database when installed. For
+ * tests that build a registry as an older release left it (migrate to version N), then open it with today's code. */
+export function registryLocations(): { name: string; options(): Promise<DbOptions> }[] {
+  const locations: { name: string; options(): Promise<DbOptions> }[] = [
+    {
+      name: 'PGlite',
+      options: () => Promise.resolve({ dataDir: join(mkdtempSync(join(tmpdir(), 'hookstep-registry-')), 'db') }),
+    },
+  ];
+  const server = process.env.HOOKSTEP_TEST_POSTGRES_URL;
+  if (server) locations.push({ name: 'PostgreSQL', options: async () => ({ url: await createDatabase(server) }) });
+  return locations;
 }

@@ -2,30 +2,19 @@
 // webhook's configuration as it is now and the first delivery's webhook-id; recover resends each failure since a time
 // that no later delivery fixed; an Idempotency-Key makes a retried call send nothing again. Real dev server, real
 // worker, real receivers on 127.0.0.1 (each POST counted), on each registry database.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { OPERATOR_SCOPE } from '../../src/contract';
-import { openRegistry, type DbOptions } from '../../src/registry';
+import { openRegistry } from '../../src/registry';
 import { openDb } from '../../src/registry/db';
 import { MIGRATIONS, migrate } from '../../src/registry/migrations';
-import { createDatabase } from '../helpers/postgres';
 import { createApiClient, type ApiClient } from '../../src/client/api';
 import { ApiError, type Delivery } from '../../src/contract';
 import { runCli } from '../helpers/cli';
 import { unique, useEventStack } from '../helpers/events';
 import { json } from '../helpers/receiver';
-import { registryDatabases } from '../helpers/registry';
+import { registryDatabases, registryLocations } from '../helpers/registry';
 
-const before7: { name: string; options(): Promise<DbOptions> }[] = [
-  {
-    name: 'PGlite',
-    options: () => Promise.resolve({ dataDir: join(mkdtempSync(join(tmpdir(), 'hookstep-v6-')), 'db') }),
-  },
-];
-const server = process.env.HOOKSTEP_TEST_POSTGRES_URL;
-if (server) before7.push({ name: 'PostgreSQL', options: async () => ({ url: await createDatabase(server) }) });
+const before7 = registryLocations();
 
 test.each(before7)(
   'a registry from before resends ($name) keeps its deliveries, none a resend, and recover reads them',

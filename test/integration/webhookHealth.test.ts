@@ -3,11 +3,8 @@
 // once on 410 Gone, with the reason and time on it; a disabled webhook gets no new deliveries and its delayed ones
 // end skipped; one call enables it again; `?health=failing` lists the failing ones; all in the key's tenant scope.
 // Real dev server, real worker, real receivers on 127.0.0.1, on each registry database.
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
-import { openRegistry, type DbOptions } from '../../src/registry';
+import { openRegistry } from '../../src/registry';
 import { openDb } from '../../src/registry/db';
 import { MIGRATIONS, migrate } from '../../src/registry/migrations';
 import { createApiClient, type ApiClient } from '../../src/client/api';
@@ -16,17 +13,9 @@ import { runCli } from '../helpers/cli';
 import { unique, useEventStack } from '../helpers/events';
 import { firstTimer } from '../helpers/history';
 import { json } from '../helpers/receiver';
-import { createDatabase } from '../helpers/postgres';
-import { registryDatabases } from '../helpers/registry';
+import { registryDatabases, registryLocations } from '../helpers/registry';
 
-const before5: { name: string; options(): Promise<DbOptions> }[] = [
-  {
-    name: 'PGlite',
-    options: () => Promise.resolve({ dataDir: join(mkdtempSync(join(tmpdir(), 'hookstep-v3-')), 'db') }),
-  },
-];
-const server = process.env.HOOKSTEP_TEST_POSTGRES_URL;
-if (server) before5.push({ name: 'PostgreSQL', options: async () => ({ url: await createDatabase(server) }) });
+const before5 = registryLocations();
 
 test.each(before5)(
   'a registry from before endpoint health ($name): its webhook has disableAfter 5 and no failures',
