@@ -25,7 +25,7 @@ import { NotXmlError, buildEventRequest, type EventRequestInput } from './eventR
 import { inTurn, turnActivities, type Turn } from './fairness';
 import { trackHealth } from './health';
 import { withHeartbeats } from './heartbeat';
-import { observeAttempt, type AttemptLog } from './inspect';
+import { observeAttempt, observerOf, type AttemptLog } from './inspect';
 import type { Registry } from '../src/registry';
 import { send } from './send';
 import { automationPageOf, pageOf } from './subscriberPage';
@@ -130,7 +130,7 @@ export function createEventActivities(
           const policy = { timeoutMs: toMs(webhook.timeout), retry, successStatuses: webhook.successStatuses };
           const facts = { url: webhook.url, method: 'POST', attempt, maxAttempts: policy.retry.maximumAttempts };
           const result = await withHeartbeats(ctx, attempt, () =>
-            observeAttempt(ctx, facts, attemptLog, () =>
+            observeAttempt(observerOf(ctx), facts, attemptLog, () =>
               trackHealth(health, { tenant, webhook, ...facts }, ctx.log.warn.bind(ctx.log), () =>
                 send(req, policy, { agent, attempt, signal: ctx.cancellationSignal }),
               ),
@@ -229,7 +229,8 @@ export function messageIdOf(call: Pick<EventDeliveryCall, 'webhookId' | 'eventId
   return `${call.webhookId}/${call.eventId}`;
 }
 
-function subscriberOf(webhook: Webhook): Subscriber {
+/** What a delivery run needs of its webhook before its first attempt. */
+export function subscriberOf(webhook: Webhook): Subscriber {
   return {
     webhookId: webhook.id,
     url: webhook.url,

@@ -3,7 +3,7 @@
 // Prometheus exporter serves. Neither ever holds a header, a body, a URL path or a secret.
 import { performance } from 'node:perf_hooks';
 import type { Context } from '@temporalio/activity';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, type MetricMeter } from '@temporalio/common';
 import { destinationHost } from '../src/contract';
 
 /** The outcome label of a 2xx that matched its declaration; failures are labelled with their failure type. */
@@ -43,9 +43,22 @@ export interface AttemptFacts {
   maxAttempts: number;
 }
 
+/** Where an attempt is reported: the meter its metrics go to, and the run it belongs to (a dispatcher's: none). */
+export interface AttemptObserver {
+  metricMeter: MetricMeter;
+  workflowId: string;
+  runId: string;
+}
+
+/** An activity's observer: its own metric meter and workflow execution. */
+export function observerOf(ctx: Context): AttemptObserver {
+  const execution = ctx.info.workflowExecution;
+  return { metricMeter: ctx.metricMeter, workflowId: execution?.workflowId ?? '', runId: execution?.runId ?? '' };
+}
+
 /** Runs one attempt and reports it, whatever its end; the attempt's own result or failure passes through. */
 export async function observeAttempt<R extends { status: number }>(
-  ctx: Context,
+  ctx: AttemptObserver,
   facts: AttemptFacts,
   log: AttemptLog | undefined,
   run: () => Promise<R>,
@@ -72,7 +85,7 @@ interface Ending {
   final: boolean;
 }
 
-function report(ctx: Context, facts: AttemptFacts, log: AttemptLog | undefined, end: Ending, started: number): void {
+function report(ctx: AttemptObserver, facts: AttemptFacts, log: AttemptLog | undefined, end: Ending, started: number): void {
   const durationMs = Math.round(performance.now() - started);
   const host = destinationHost(facts.url) ?? 'invalid';
   // Low cardinality on purpose: the host and the outcome type, never a path, an id or a status per series.
@@ -85,13 +98,12 @@ function report(ctx: Context, facts: AttemptFacts, log: AttemptLog | undefined, 
   } catch {
     // Metrics must never fail a delivery.
   }
-  const execution = ctx.info.workflowExecution;
   log?.({
     time: new Date().toISOString(),
     level: 'INFO',
     msg: 'delivery attempt',
-    workflowId: execution?.workflowId ?? '',
-    runId: execution?.runId ?? '',
+    workflowId: ctx.workflowId,
+    runId: ctx.runId,
     attempt: facts.attempt,
     method: facts.method,
     host,

@@ -5,7 +5,7 @@ import type { Dispatcher } from 'undici';
 import { resolveRetry, stepAttemptSignal, toMs, type Automation, type StepInput } from '../src/contract';
 import { deliver, type DeliveryResult } from './deliver';
 import { withHeartbeats } from './heartbeat';
-import { observeAttempt, type AttemptLog } from './inspect';
+import { observeAttempt, observerOf, type AttemptLog } from './inspect';
 import { parseAutomationOrFail, parseStepOrFail } from './validate';
 
 export interface DeliveryCall {
@@ -41,7 +41,7 @@ export function createStepActivities(agent: Dispatcher, attemptLog: AttemptLog |
       const webhookId = step.idempotencyKey ?? call.defaultWebhookId;
       const facts = { url: step.url, method: step.method, attempt, maxAttempts: resolveRetry(step).maximumAttempts };
       return withHeartbeats(ctx, attempt, () =>
-        observeAttempt(ctx, facts, attemptLog, () =>
+        observeAttempt(observerOf(ctx), facts, attemptLog, () =>
           deliver({ step, webhookId }, { agent, attempt, signal: ctx.cancellationSignal }),
         ),
       );

@@ -66,8 +66,7 @@ export async function deliverWithRetries<K extends keyof Deliveries>(
   call: Parameters<Deliveries[K]>[0],
   plan: AttemptPlan,
 ): Promise<Delivered<K>> {
-  const startToCloseTimeout = plan.timeoutMs + REPORT_MARGIN_MS;
-  const once = { startToCloseTimeout, retry: { maximumAttempts: 1 }, summary: `attempt 1: ${plan.summary}` };
+  const once = { startToCloseTimeout: plan.timeoutMs + REPORT_MARGIN_MS, retry: { maximumAttempts: 1 }, summary: `attempt 1: ${plan.summary}` };
   try {
     // A throttled attempt 1 is tried again after its wait: then outside the first task, so as a regular activity.
     return await inTurns<Delivered<K>>(1, plan.summary, call, () => {
@@ -79,19 +78,38 @@ export async function deliverWithRetries<K extends keyof Deliveries>(
   } catch (err) {
     const after = retryable(err) ? retryAfterFirst(plan.retry()) : undefined;
     if (!after) throw err;
-    await sleep(retryAfterMs(err) ?? after.firstBackoffMs, { summary: `backoff before attempt 2 of ${plan.summary}` });
-    // Attempts from `from` on under what is left of the policy (a throttled attempt `from` is tried again).
-    return inTurns<Delivered<K>>(2, plan.summary, call, (from) => {
-      const rest = proxyActivities<Deliveries>({
-        startToCloseTimeout,
-        heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
-        retry: from === 2 ? after.rest : retryFrom(plan.retry(), from),
-        summary: plan.summary,
-      });
-      const next = { ...call, attemptsBefore: from - 1 };
-      return (rest[activity] as (c: typeof next) => Promise<unknown>)(next);
-    });
+    return deliverAfterFirst(activity, call, plan, retryAfterMs(err) ?? after.firstBackoffMs);
   }
+}
+
+/**
+ * Attempts 2 on, after `waitMs` on a timer: attempt 1 failed retryably, here or in a worker's event dispatcher (which
+ * then starts this run for the retries, issue 23). Under what is left of the retry policy; when it allows no second
+ * attempt, the caller had nothing to retry and does not call this.
+ */
+export async function deliverAfterFirst<K extends keyof Deliveries>(
+  activity: K,
+  call: Parameters<Deliveries[K]>[0],
+  plan: AttemptPlan,
+  waitMs: number,
+): Promise<Delivered<K>> {
+  const startToCloseTimeout = plan.timeoutMs + REPORT_MARGIN_MS;
+  const after = retryAfterFirst(plan.retry());
+  if (!after) {
+    throw ApplicationFailure.create({ message: 'the retry policy allows no attempt after the first', nonRetryable: true });
+  }
+  await sleep(waitMs, { summary: `backoff before attempt 2 of ${plan.summary}` });
+  // Attempts from `from` on under what is left of the policy (a throttled attempt `from` is tried again).
+  return inTurns<Delivered<K>>(2, plan.summary, call, (from) => {
+    const rest = proxyActivities<Deliveries>({
+      startToCloseTimeout,
+      heartbeatTimeout: HEARTBEAT_TIMEOUT_MS,
+      retry: from === 2 ? after.rest : retryFrom(plan.retry(), from),
+      summary: plan.summary,
+    });
+    const next = { ...call, attemptsBefore: from - 1 };
+    return (rest[activity] as (c: typeof next) => Promise<unknown>)(next);
+  });
 }
 
 /**

@@ -1,11 +1,12 @@
-// One event delivered to one webhook: its own run (ID `<webhook id>/<event id>`, or a resend's own ID; summary
-// `order.created → host`), so each delivery is listed and inspected on its own. Waits the webhook's delay on a
-// durable timer, then makes its attempts; the webhook and the event are read at each attempt, so a webhook
-// deactivated meanwhile is not sent.
+// One event delivered to one webhook as its own run (ID `<webhook id>/<event id>`, or a resend's own ID; summary
+// `order.created → host`), so it is listed and inspected on its own. Since issue 23, a delivery gets one only when it
+// must wait (a delay, the retries after a first attempt a worker's event dispatcher made), and for a resend. Waits
+// the webhook's delay on a durable timer, then makes its attempts; the webhook and the event are read at each
+// attempt, so a webhook deactivated meanwhile is not sent.
 import { sleep } from '@temporalio/workflow';
 import type { EventDeliveryResult, Subscriber } from '../activities';
 import { deliveryStartOptions } from '../src/contract/inspect';
-import { asRunFailure, deliverWithRetries } from './attempts';
+import { asRunFailure, deliverAfterFirst, deliverWithRetries } from './attempts';
 import { withOutcome } from './inspect';
 
 export interface EventDeliveryInput extends Subscriber {
@@ -15,6 +16,12 @@ export interface EventDeliveryInput extends Subscriber {
   tenant?: string;
   /** A resend's own delivery ID (its run's workflow ID), which its attempts are logged under; absent otherwise. */
   deliveryId?: string;
+  /**
+   * Attempt 1 was made by a worker's event dispatcher and failed retryably (issue 23): this run waits `waitMs` (the
+   * backoff, or the receiver's Retry-After) and makes the attempts from 2 on. No delay is waited: it was, or there was
+   * none. Absent in runs that make attempt 1 themselves.
+   */
+  afterFirst?: { waitMs: number };
 }
 
 export async function eventDelivery(input: EventDeliveryInput): Promise<EventDeliveryResult> {
@@ -33,7 +40,7 @@ export async function eventDelivery(input: EventDeliveryInput): Promise<EventDel
 }
 
 async function deliver(input: EventDeliveryInput, summary: string): Promise<EventDeliveryResult> {
-  if (input.delayMs > 0) await sleep(input.delayMs, { summary: `delay before ${summary}` });
+  if (input.delayMs > 0 && !input.afterFirst) await sleep(input.delayMs, { summary: `delay before ${summary}` });
   // mayWait: a webhook at its cap answers Throttled, and this run waits its turn (workflows/fairness.ts).
   const call = {
     webhookId: input.webhookId,
@@ -43,5 +50,6 @@ async function deliver(input: EventDeliveryInput, summary: string): Promise<Even
     ...(input.deliveryId === undefined ? {} : { deliveryId: input.deliveryId }),
   };
   const plan = { timeoutMs: input.timeoutMs, summary, retry: () => input.retry };
+  if (input.afterFirst) return asRunFailure(deliverAfterFirst('deliverEvent', call, plan, input.afterFirst.waitMs));
   return asRunFailure(deliverWithRetries('deliverEvent', call, plan));
 }

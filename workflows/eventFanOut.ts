@@ -5,6 +5,8 @@
 // completion: the fan-out ends once every one has started, while they wait their delays and retries.
 // Then, the same way, a run per active stored automation of its tenant and type, ID `<automation id>/<event id>`, with
 // the event as its trigger and the automation's current steps as its input (issue 22).
+// Since issue 23 a publish queues the deliveries in the registry's outbox and starts a fan-out only for automations
+// (`deliveriesQueued`); the delivery runs below serve fan-outs started before.
 import {
   ParentClosePolicy,
   WorkflowIdReusePolicy,
@@ -34,6 +36,11 @@ export interface EventFanOutInput {
   automationsAfter?: string;
   /** Automation runs started by earlier runs of this fan-out. */
   automationsStartedBefore?: number;
+  /**
+   * The publish queued the event's deliveries in the outbox, where a worker's dispatcher sends them (issue 23): this
+   * fan-out starts the automations only. Absent in fan-outs started before, which start a run per delivery.
+   */
+  deliveriesQueued?: boolean;
 }
 
 export interface EventFanOutResult {
@@ -72,7 +79,7 @@ export async function eventFanOut(input: EventFanOutInput): Promise<EventFanOutR
   let started = 0;
   let existing = 0;
   // A run continued while starting automations has started every delivery already.
-  while (input.automationsAfter === undefined) {
+  while (input.automationsAfter === undefined && !input.deliveriesQueued) {
     // The event's id lets the local activity log the page's deliveries; the commands stay as they were.
     const page = await listSubscribers({
       tenant: input.tenant,

@@ -1,7 +1,9 @@
-// Publishing an event: record it under its tenant (its id is the idempotency key within the tenant), then start its
-// fan-out with the workflow ID `event/<tenant>/<id>` and mark it started. A publish whose start failed (Temporal
-// unreachable) left the row unmarked, so the caller's retry starts the fan-out then; a marked row, or a fan-out that
-// exists already, means a duplicate.
+// Publishing an event (issue 23): one transaction records it under its tenant (its id is the idempotency key within
+// the tenant), logs a delivery to each of its tenant's webhooks of its type and queues them in the outbox, where a
+// worker's dispatcher makes their first attempts; no workflow run is started for them. When automations listen on the
+// type, their fan-out starts after the commit, with the workflow ID `event/<tenant>/<id>`, and the event is marked
+// started then: a publish whose start failed (Temporal unreachable) left it unmarked, so the caller's retry starts
+// the fan-out (its deliveries were queued already, and are not queued twice); a marked event means a duplicate.
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Registry } from '../registry';
 import {
@@ -31,23 +33,24 @@ export async function publishEvent(
     occurredAt: input.occurredAt ?? new Date().toISOString(),
   };
   const { tenant } = event;
-  const { fanOutStarted } = await deps.registry.events.insert(event);
+  const listening = await deps.registry.automations.subscribers(tenant, event.type, undefined, 1);
+  const { duplicate, queued } = await deps.registry.outbox.publish(event, listening.length > 0);
+  const published = { eventId: event.id, tenant, deliveries: queued, duplicate };
+  if (duplicate || listening.length === 0) return published;
   const workflowId = fanOutWorkflowId(tenant, event.id);
-  const published = { eventId: event.id, tenant, workflowId };
-  if (fanOutStarted) return { ...published, duplicate: true };
   try {
     await deps.client.workflow.start('eventFanOut', {
       taskQueue: deps.taskQueue,
       workflowId,
-      args: [{ eventId: event.id, type: event.type, tenant }],
+      args: [{ eventId: event.id, type: event.type, tenant, deliveriesQueued: true }],
       workflowIdReusePolicy: 'REJECT_DUPLICATE',
       ...fanOutStartOptions({ eventType: event.type, eventId: event.id, tenant }),
     });
     await deps.registry.events.markFanOutStarted(tenant, event.id);
-    return { ...published, duplicate: false };
+    return { ...published, workflowId };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
     await deps.registry.events.markFanOutStarted(tenant, event.id);
-    return { ...published, duplicate: true };
+    return { ...published, workflowId, duplicate: true };
   }
 }

@@ -11,6 +11,11 @@ export interface Db {
   /** Runs `fn` in one transaction; a throw rolls it back. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+  /**
+   * Calls `onNotify` on each NOTIFY of `channel` (sent in a transaction: on its commit); returns how to stop. A
+   * notification may be missed (a dropped connection): listeners poll as well, and this only wakes them sooner.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   /** "PGlite in memory", "PGlite at .hookstep/registry", "PostgreSQL at host:port/db": never a password. */
   readonly description: string;
 }
@@ -47,7 +52,24 @@ async function openPostgres(url: string): Promise<Db> {
         client.release();
       }
     },
+    listen: (channel, onNotify) => listenPostgres(pool, channel, onNotify),
     close: () => pool.end(),
+  };
+}
+
+/** A connection of the pool kept for LISTEN; a dropped one is only logged: the listener's poll goes on. */
+async function listenPostgres(pool: Pool, channel: string, onNotify: () => void): Promise<() => Promise<void>> {
+  const client = await pool.connect();
+  client.on('notification', (n) => {
+    if (n.channel === channel) onNotify();
+  });
+  client.on('error', (err) => {
+    process.stderr.write(`hookstep: the registry's notification connection failed: ${err.message}\n`);
+  });
+  await client.query(`listen "${channel.replace(/"/g, '')}"`);
+  return async () => {
+    await client.query(`unlisten "${channel.replace(/"/g, '')}"`).catch(() => undefined);
+    client.release();
   };
 }
 
@@ -61,6 +83,10 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
     description: dataDir ? `PGlite at ${dataDir}` : 'PGlite in memory',
     query: (sql, params) => run(db, sql, params),
     transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
+    async listen(channel, onNotify) {
+      const stop = await db.listen(channel, () => onNotify());
+      return async () => stop();
+    },
     async close() {
       await db.close();
       unlock();

@@ -10,6 +10,7 @@ import { IdempotencyRepository } from './idempotency';
 import { ResendRepository } from './resends';
 import { WebhookHealthRepository } from './health';
 import { LeaseRepository } from './leases';
+import { OutboxRepository } from './outbox';
 import { migrate } from './migrations';
 import { SecretBox, type SealingKeys } from './secretBox';
 import { SignInLinkRepository } from './signInLinks';
@@ -26,6 +27,7 @@ export type { PlannedResend } from './resends';
 export type { SealingKeys } from './secretBox';
 export type { FailedDelivery, WebhookHealthRepository } from './health';
 export type { LeaseRepository, SlotAnswer, SlotRequest } from './leases';
+export { OUTBOX_CHANNEL, type OutboxEntry, type OutboxRepository } from './outbox';
 
 export interface Registry {
   webhooks: WebhookRepository;
@@ -44,6 +46,8 @@ export interface Registry {
   idempotency: IdempotencyRepository;
   /** Each webhook's requests in flight, the deliveries waiting for a slot, and its pace (fair delivery). */
   leases: LeaseRepository;
+  /** Published events' deliveries waiting for a dispatcher's first attempt (issue 23). */
+  outbox: OutboxRepository;
   db: Db;
   close(): Promise<void>;
 }
@@ -76,6 +80,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     resends: new ResendRepository(db),
     idempotency: new IdempotencyRepository(db),
     leases: new LeaseRepository(db),
+    outbox: new OutboxRepository(db),
     db,
     close: () => db.close(),
   };

@@ -203,6 +203,22 @@ export const MIGRATIONS: readonly Migration[] = [
         average_ms double precision
       );`,
   },
+  {
+    version: 11,
+    name: "the event outbox: deliveries whose first attempt a worker's dispatcher makes, without a run of their own",
+    sql: `
+      create table delivery_outbox (
+        delivery_id text primary key,
+        tenant text not null,
+        webhook_id text not null,
+        event_id text not null,
+        seq bigserial,
+        not_before timestamptz,
+        claimed_by text,
+        first_wait_ms int
+      );
+      create index delivery_outbox_by_webhook on delivery_outbox (webhook_id, seq)`,
+  },
 ];
 
 /** An arbitrary constant naming hookstep's migration lock among the server's advisory locks. */

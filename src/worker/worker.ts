@@ -1,11 +1,13 @@
 // The hookstep worker: sendWebhook and automation workflows, and the delivery activity with one HTTP pool.
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { Client } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Agent } from 'undici';
 import { createActivities, jsonLineLog, type AttemptLog, type RegistrySource } from '../../activities';
 import { DestinationPolicy, type Cidr } from '../../activities/destination';
 import { createAgent } from '../../activities/http';
 import { DEFAULT_MAX_CONCURRENT_DELIVERIES, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../contract';
+import { EventDispatcher } from './dispatcher';
 import { PAYLOAD_CONVERTER_PATH, WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './bundle';
 import { requireSearchAttributes } from './searchAttributes';
 
@@ -33,6 +35,8 @@ export interface CreateWorkerOptions {
 
 export interface HookstepWorker {
   worker: Worker;
+  /** Makes published events' first attempts (issue 23); present when the worker has a registry. */
+  dispatcher?: EventDispatcher;
   /** Runs until shutdown, then closes the HTTP pool. */
   run(): Promise<void>;
   shutdown(): void;
@@ -52,13 +56,14 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     policy: new DestinationPolicy(options.allowedNetworks ?? []),
     connectionsPerOrigin: deliveries,
   });
+  const registry = shareOpening(options.registry);
   const worker = await Worker.create({
     connection: options.connection,
     namespace,
     taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
     activities: createActivities({
       agent,
-      registry: options.registry,
+      registry,
       deliveryLogRetentionMs: options.deliveryLogRetentionMs,
       attemptLog: options.attemptLog === false ? undefined : (options.attemptLog ?? jsonLineLog),
     }),
@@ -85,15 +90,47 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     maxCachedWorkflows: Math.max(2, deliveries),
     ...options.workerOptions,
   });
+  const dispatcher = registry && createDispatcher({ ...options, registry }, namespace, agent, deliveries);
   return {
     worker,
+    dispatcher,
     async run() {
       try {
-        await worker.run();
+        await Promise.all([worker.run(), dispatcher?.run()]);
       } finally {
         await agent.close();
       }
     },
-    shutdown: () => worker.shutdown(),
+    shutdown: () => {
+      dispatcher?.shutdown();
+      worker.shutdown();
+    },
+  };
+}
+
+/** The event dispatcher beside the worker: same registry, HTTP pool, bound and task queue (its runs go there). */
+function createDispatcher(options: CreateWorkerOptions, namespace: string, agent: Agent, concurrency: number) {
+  const source = options.registry!;
+  return new EventDispatcher({
+    registry: typeof source === 'function' ? source : () => Promise.resolve(source),
+    client: new Client({ connection: options.connection, namespace, dataConverter: options.dataConverter }),
+    taskQueue: options.taskQueue ?? DEFAULT_TASK_QUEUE,
+    agent,
+    attemptLog: options.attemptLog === false ? undefined : (options.attemptLog ?? jsonLineLog),
+    metricMeter: Runtime.instance().metricMeter,
+    concurrency,
+  });
+}
+
+/** One registry for the activities and the dispatcher: a source that opens it is opened once (again after a failure). */
+function shareOpening(source: RegistrySource | undefined): RegistrySource | undefined {
+  if (typeof source !== 'function') return source;
+  let opening: ReturnType<typeof source> | undefined;
+  return () => {
+    opening ??= source().catch((err: unknown) => {
+      opening = undefined;
+      throw err;
+    });
+    return opening;
   };
 }

@@ -4,7 +4,8 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { newApiKey, type Registry } from '../../src/registry';
 import { createApi, fanOutWorkflowId } from '../../src/api';
-import { DEFAULT_TENANT, OPERATOR_SCOPE } from '../../src/contract';
+import { DEFAULT_TENANT, tenantScope } from '../../src/contract';
+import { until } from './until';
 import { createApiClient, type ApiClient } from '../../src/client/api';
 import { startReceiver, type Handler, type Receiver } from './receiver';
 import type { RegistryDatabase } from './registry';
@@ -24,8 +25,10 @@ export interface EventStack {
 export const unique = (prefix: string) => `${prefix}-${Math.random().toString(36).slice(2, 10)}`;
 
 /**
- * Waits for the event's fan-out (`event/<tenant>/<event id>`) and every delivery it started (an event's deliveries are
- * the runs `<webhook id>/<event id>`); returns the deliveries' results by webhook id.
+ * Waits until every delivery of the event has left the outbox (settled by a worker's dispatcher, or handed to its own
+ * run, `<webhook id>/<event id>`) and every such run has ended, with the fan-out of its automations when there is one;
+ * returns each delivery's result by webhook id: its run's, or what the delivery log says of one the dispatcher settled
+ * (`{ status, attempt }`; a failure throws, as a failed run's result does).
  */
 export async function delivered(
   stack: EventStack,
@@ -33,16 +36,45 @@ export async function delivered(
   tenant = DEFAULT_TENANT,
 ): Promise<Record<string, unknown>> {
   const { client } = stack.temporal();
-  await client.workflow.getHandle(fanOutWorkflowId(tenant, eventId)).result();
+  const registry = stack.registry();
+  await ended(client.workflow.getHandle(fanOutWorkflowId(tenant, eventId)).result());
+  await until(async () => ((await queued(registry, tenant, eventId)) === 0 ? true : undefined), 'the outbox', 60_000);
   const results: Record<string, unknown> = {};
-  for (const w of await stack.registry().webhooks.list(OPERATOR_SCOPE, { limit: 1000 })) {
-    try {
-      results[w.id] = await client.workflow.getHandle(`${w.id}/${eventId}`).result();
-    } catch (err) {
-      if (!(err instanceof WorkflowNotFoundError)) throw err;
-    }
+  const { deliveries } = await registry.deliveries.list(tenantScope(tenant), { eventId, limit: 1000 });
+  for (const d of deliveries.filter((x) => !x.resendOf)) {
+    const run = await ended(client.workflow.getHandle(d.id).result());
+    if (run.found) results[d.webhookId] = run.result;
+    else results[d.webhookId] = await fromLog(registry, tenant, d.id);
   }
   return results;
+}
+
+/** The deliveries of an event still in the outbox: not yet settled, nor handed to a run. */
+export async function queued(registry: Registry, tenant: string, eventId: string): Promise<number> {
+  const [row] = await registry.db.query<{ n: number }>(
+    'select count(*)::int as n from delivery_outbox where tenant = $1 and event_id = $2',
+    [tenant, eventId],
+  );
+  return row.n;
+}
+
+async function ended(result: Promise<unknown>): Promise<{ found: boolean; result?: unknown }> {
+  try {
+    return { found: true, result: await result };
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return { found: false };
+    throw err;
+  }
+}
+
+async function fromLog(registry: Registry, tenant: string, id: string): Promise<unknown> {
+  const detail = await registry.deliveries.get(tenantScope(tenant), id);
+  if (!detail) throw new Error(`delivery ${id} is not in the log`);
+  const { delivery, attempts } = detail;
+  if (delivery.state === 'delivered') return { status: delivery.lastStatus, attempt: delivery.attempts };
+  if (delivery.state === 'skipped') return { state: 'skipped' };
+  const last = attempts.at(-1);
+  throw new Error(`delivery ${id} ${delivery.state}: ${last?.failureType}: ${last?.message}`);
 }
 
 export interface StackOptions {

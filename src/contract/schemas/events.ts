@@ -187,7 +187,14 @@ export const EventSchema = z.strictObject({
 export const PublishedEventSchema = z.object({
   eventId: z.string(),
   tenant: TenantSchema,
-  workflowId: z.string(),
+  workflowId: z
+    .string()
+    .optional()
+    .meta({ description: "The fan-out run that starts the event's automations; absent when no automation listens." }),
+  deliveries: z
+    .number()
+    .int()
+    .meta({ description: 'Deliveries to webhooks this call queued (0 for a duplicate); each is in the delivery log.' }),
   duplicate: z.boolean().meta({ description: 'True when this id was published before: nothing new is delivered.' }),
 });
 

@@ -1,0 +1,89 @@
+// An event delivery's first attempt made by a worker's event dispatcher (issue 23), outside any workflow run: the same
+// request, signature, classification (outcomes.ts), delivery log, endpoint health and attempt log line as an attempt
+// in a run (events.ts), from plain values. What it ends in decides what follows: a delivery settled (delivered, or
+// failed for good) leaves the outbox; one that failed retryably is handed to a run of its own for attempts 2 on.
+import { ApplicationFailure } from '@temporalio/common';
+import type { Dispatcher } from 'undici';
+import { FailureType, resolveRetry, retryAfterFirst, toMs, type HookstepEvent, type Webhook } from '../src/contract';
+import type { Registry } from '../src/registry';
+import type { OutboxEntry } from '../src/registry/outbox';
+import { logged } from './deliveryLog';
+import { NotXmlError, buildEventRequest } from './eventRequest';
+import { trackHealth } from './health';
+import { observeAttempt, type AttemptLog, type AttemptObserver } from './inspect';
+import { send } from './send';
+
+/** What the first attempt needs, read for the dispatcher's whole batch. */
+export interface FirstAttemptInput {
+  entry: OutboxEntry;
+  webhook: Webhook;
+  secrets: string[];
+  event: HookstepEvent;
+}
+
+export interface FirstAttemptDeps {
+  registry: Pick<Registry, 'deliveries' | 'health'>;
+  agent: Dispatcher;
+  attemptLog?: AttemptLog;
+  observer: AttemptObserver;
+  /** Where a health or slot write that failed is reported. */
+  warn: (message: string, meta: Record<string, unknown>) => void;
+  /** Aborts the request when the worker shuts down hard. */
+  signal?: AbortSignal;
+}
+
+/** Settled: delivered, or failed for good (logged `failed`). Retry: attempts 2 on in a run, after `waitMs`. */
+export type FirstAttemptOutcome = { settled: 'delivered' | 'failed' } | { retry: true; waitMs: number };
+
+/** Makes attempt 1, logs it, and says what follows. Throws only what is not an attempt's outcome (a bug). */
+export async function firstAttempt(deps: FirstAttemptDeps, input: FirstAttemptInput): Promise<FirstAttemptOutcome> {
+  const { entry, webhook, event, secrets } = input;
+  const retry = resolveRetry(webhook);
+  const attempt = 1;
+  const facts = { url: webhook.url, method: 'POST', attempt, maxAttempts: retry.maximumAttempts };
+  const logFacts = {
+    tenant: entry.tenant,
+    webhookId: entry.webhookId,
+    eventId: entry.eventId,
+    eventType: event.type,
+    attempt,
+    maximumAttempts: retry.maximumAttempts,
+  };
+  try {
+    await logged(deps.registry.deliveries, logFacts, async () => {
+      const req = requestOrFail(webhook, event, secrets, entry.deliveryId);
+      const policy = { timeoutMs: toMs(webhook.timeout), retry, successStatuses: webhook.successStatuses };
+      const result = await observeAttempt(deps.observer, facts, deps.attemptLog, () =>
+        trackHealth(deps.registry.health, { tenant: entry.tenant, webhook, ...facts }, deps.warn, () =>
+          send(req, policy, { agent: deps.agent, attempt, signal: deps.signal }),
+        ),
+      );
+      return { status: result.status };
+    });
+    return { settled: 'delivered' };
+  } catch (err) {
+    if (!(err instanceof ApplicationFailure)) throw err;
+    const after = err.nonRetryable ? undefined : retryAfterFirst(retry);
+    if (!after) return { settled: 'failed' };
+    return { retry: true, waitMs: retryAfterMsOf(err) ?? after.firstBackoffMs };
+  }
+}
+
+function requestOrFail(webhook: Webhook, event: HookstepEvent, secrets: string[], messageId: string) {
+  try {
+    return buildEventRequest({ webhook, event, secrets, attempt: 1, messageId }, Date.now());
+  } catch (err) {
+    if (!(err instanceof NotXmlError)) throw err;
+    throw ApplicationFailure.create({
+      type: FailureType.EventNotSendable,
+      message: `cannot be written as XML: ${err.message}`,
+      nonRetryable: true,
+    });
+  }
+}
+
+/** The receiver's Retry-After, as the failure's details carry it (outcomes.ts). */
+function retryAfterMsOf(err: ApplicationFailure): number | undefined {
+  const ms = (err.details?.[0] as { retryAfterMs?: unknown } | undefined)?.retryAfterMs;
+  return typeof ms === 'number' ? ms : undefined;
+}

@@ -1,0 +1,140 @@
+// The event outbox (issue 23): a published event's deliveries, written in the publish's own transaction, wait here for
+// a worker's dispatcher to make their first attempt, so a delivery that succeeds at once costs no workflow run. A
+// delivery leaves the outbox when its first attempt settled it, or once it was handed to a run of its own (a delay, a
+// retry). A claim is a lease (`not_before`): a worker that dies holding deliveries frees them when it expires, and
+// the next claim sends them again under the same webhook-id. `first_wait_ms` records a first attempt that failed
+// and must be retried, so a claim after a crash hands it to its run rather than sending attempt 1 again.
+import type { HookstepEvent } from '../contract';
+import { DEFAULT_MAX_IN_FLIGHT } from '../contract/fairness';
+import type { Db } from './db';
+
+/** The channel a publish notifies (in its transaction, so on commit) and dispatchers listen on. */
+export const OUTBOX_CHANNEL = 'hookstep_outbox';
+
+export interface OutboxEntry {
+  /** `<webhook id>/<event id>`: the delivery's ID in the log, its webhook-id header, and its run's ID if it gets one. */
+  deliveryId: string;
+  tenant: string;
+  webhookId: string;
+  eventId: string;
+  /** Set when attempt 1 failed retryably: the wait before attempt 2, which its run makes. */
+  firstWaitMs?: number;
+}
+
+interface EntryRow {
+  delivery_id: string;
+  tenant: string;
+  webhook_id: string;
+  event_id: string;
+  first_wait_ms: number | null;
+}
+
+const MS = (n: number) => `$${n}::float8 * interval '1 millisecond'`;
+
+export class OutboxRepository {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Records the event under its tenant (the first body of an id is kept) and, in the same transaction, logs a
+   * delivery to each active, receiving webhook of its tenant and type (`scheduled` when the webhook delays, else
+   * `pending`) and queues it here. A delivery logged already (a publish retried) is queued no second time. Returns
+   * whether the event had been published before (its fan-out marked started: nothing new is sent), and how many
+   * deliveries this call queued. `fanOutPending`: leave the event unmarked, for the caller to start its automations'
+   * fan-out and mark it then.
+   */
+  async publish(event: HookstepEvent, fanOutPending: boolean): Promise<{ duplicate: boolean; queued: number }> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(
+        'insert into events (tenant, id, type, body) values ($1, $2, $3, $4::json) on conflict (tenant, id) do nothing',
+        [event.tenant, event.id, event.type, JSON.stringify(event)],
+      );
+      const [row] = await tx.query<{ started: boolean }>(
+        'select fan_out_started_at is not null as started from events where tenant = $1 and id = $2 for update',
+        [event.tenant, event.id],
+      );
+      if (row.started) return { duplicate: true, queued: 0 };
+      const queued = await tx.query(
+        `with hooks as (
+           select id, jsonb_typeof(config -> 'delay') = 'object' as delayed from webhooks
+           where tenant = $1 and event = $3 and active and disabled_at is null),
+         logged as (
+           insert into deliveries (id, tenant, webhook_id, event_id, event_type, state)
+           select h.id || '/' || $2::text, $1::text, h.id, $2::text, $3::text,
+             case when h.delayed then 'scheduled' else 'pending' end from hooks h
+           on conflict (id) do nothing returning id, webhook_id)
+         insert into delivery_outbox (delivery_id, tenant, webhook_id, event_id)
+         select id, $1::text, webhook_id, $2::text from logged returning delivery_id`,
+        [event.tenant, event.id, event.type],
+      );
+      if (queued.length > 0) await tx.query('select pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
+      if (!fanOutPending) {
+        await tx.query('update events set fan_out_started_at = now() where tenant = $1 and id = $2', [
+          event.tenant,
+          event.id,
+        ]);
+      }
+      return { duplicate: false, queued: queued.length };
+    });
+  }
+
+  /**
+   * Claims up to `limit` deliveries due now for `worker`, for `leaseMs`: per webhook, no more than the slots its cap
+   * leaves free (requests in flight across every worker, webhook_leases), in queue order, one webhook's first before
+   * any webhook's second, so a webhook's backlog waits here, in the database, and never ahead of another webhook's
+   * deliveries. The slots are then taken for real (LeaseRepository.acquireMany); a claim is only a lease on the row.
+   */
+  async claim(worker: string, limit: number, leaseMs: number): Promise<OutboxEntry[]> {
+    const rows = await this.db.query<EntryRow>(
+      `with busy as (
+         select webhook_id, count(*)::int as n from webhook_leases
+         where kind <> 'wait' and expires_at >= now() group by webhook_id),
+       due as (
+         select o.delivery_id, o.webhook_id, o.seq,
+           row_number() over (partition by o.webhook_id order by o.seq) as place
+         from delivery_outbox o where o.not_before is null or o.not_before < now()),
+       picked as (
+         select d.delivery_id from due d
+         left join webhooks w on w.id = d.webhook_id left join busy b on b.webhook_id = d.webhook_id
+         where d.place <= coalesce((w.config ->> 'maxInFlight')::int, $4::int) - coalesce(b.n, 0)
+         order by d.place, d.seq limit $2)
+       update delivery_outbox o set not_before = now() + ${MS(3)}, claimed_by = $1
+       from picked where o.delivery_id = picked.delivery_id and (o.not_before is null or o.not_before < now())
+       returning o.delivery_id, o.tenant, o.webhook_id, o.event_id, o.first_wait_ms`,
+      [worker, limit, leaseMs, DEFAULT_MAX_IN_FLIGHT],
+    );
+    return rows.map((r) => ({
+      deliveryId: r.delivery_id,
+      tenant: r.tenant,
+      webhookId: r.webhook_id,
+      eventId: r.event_id,
+      ...(r.first_wait_ms === null ? {} : { firstWaitMs: r.first_wait_ms }),
+    }));
+  }
+
+  /** The delivery left the outbox: settled by its first attempt, or handed to its own run. */
+  async done(deliveryId: string): Promise<void> {
+    await this.db.query('delete from delivery_outbox where delivery_id = $1', [deliveryId]);
+  }
+
+  /** Attempt 1 failed and will be retried by a run: recorded before the run starts, so a crash cannot send it again. */
+  async firstFailed(deliveryId: string, waitMs: number): Promise<void> {
+    await this.db.query('update delivery_outbox set first_wait_ms = $2 where delivery_id = $1', [
+      deliveryId,
+      Math.round(waitMs),
+    ]);
+  }
+
+  /** Gives a claimed delivery back, due again in `waitMs` (its webhook was full after all, or its run not started). */
+  async defer(deliveryId: string, waitMs: number): Promise<void> {
+    await this.db.query(
+      `update delivery_outbox set not_before = now() + ${MS(2)}, claimed_by = null where delivery_id = $1`,
+      [deliveryId, waitMs],
+    );
+  }
+
+  /** Deliveries in the outbox: waiting for a slot, claimed, or not yet handed to their run. */
+  async size(): Promise<number> {
+    const [row] = await this.db.query<{ n: number }>('select count(*)::int as n from delivery_outbox');
+    return row.n;
+  }
+}

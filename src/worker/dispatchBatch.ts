@@ -1,0 +1,169 @@
+// One claimed batch of the outbox (dispatcher.ts): its webhooks, secrets and events read once, then per webhook the
+// deliveries that cannot be sent now handed on (skipped, delayed, retried in a run), slots taken for the rest in one
+// transaction, and their first attempts made at once. Each delivery leaves the outbox only once what follows it is
+// durable: logged settled, or its run started.
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { subscriberOf } from '../../activities/events';
+import { logSkip } from '../../activities/deliveryLog';
+import { firstAttempt, type FirstAttemptDeps } from '../../activities/firstAttempt';
+import { LEASE_MARGIN_MS } from '../../activities/fairness';
+import { deliveryStartOptions, tenantScope, toMs, type HookstepEvent, type Webhook } from '../contract';
+import type { OutboxEntry, Registry } from '../registry';
+import type { EventDeliveryInput } from '../../workflows/eventDelivery';
+
+export interface BatchDeps extends FirstAttemptDeps {
+  registry: Registry;
+  client: Client;
+  taskQueue: string;
+}
+
+/** A webhook's deliveries in the batch, with what they are sent with. */
+interface Group {
+  webhook: Webhook | undefined;
+  secrets: string[];
+  entries: OutboxEntry[];
+  events: Map<string, HookstepEvent>;
+}
+
+/** A claim that found its webhook full after all (another worker took the slots) is due again this much later. */
+const FULL_WAIT_MS = 250;
+/** A run that could not be started (Temporal unreachable) is tried again this much later. */
+const START_FAILED_WAIT_MS = 2_000;
+
+/** Dispatches `entries`; calls `ended` once per entry as it leaves this worker's hands. */
+export async function dispatchBatch(deps: BatchDeps, entries: OutboxEntry[], ended: () => void): Promise<void> {
+  let groups: Group[];
+  try {
+    groups = await load(deps.registry, entries);
+  } catch (err) {
+    // Nothing was sent: the claims expire, and the deliveries are claimed again.
+    entries.forEach(ended);
+    throw err;
+  }
+  await Promise.all(groups.map((g) => dispatchGroup(deps, g, ended)));
+}
+
+async function load(registry: Registry, entries: OutboxEntry[]): Promise<Group[]> {
+  const byWebhook = new Map<string, OutboxEntry[]>();
+  for (const e of entries) byWebhook.set(e.webhookId, [...(byWebhook.get(e.webhookId) ?? []), e]);
+  const byTenant = new Map<string, string[]>();
+  for (const e of entries) byTenant.set(e.tenant, [...(byTenant.get(e.tenant) ?? []), e.eventId]);
+  const eventMaps = await Promise.all(
+    [...byTenant].map(async ([tenant, ids]) => [tenant, await registry.events.getMany(tenant, ids)] as const),
+  );
+  const events = new Map(eventMaps);
+  return Promise.all(
+    [...byWebhook].map(async ([webhookId, group]) => {
+      const scope = tenantScope(group[0].tenant);
+      const [webhook, secrets] = await Promise.all([
+        registry.webhooks.get(scope, webhookId),
+        registry.webhooks.signingSecrets(scope, webhookId),
+      ]);
+      return { webhook, secrets, entries: group, events: events.get(group[0].tenant) ?? new Map() };
+    }),
+  );
+}
+
+async function dispatchGroup(deps: BatchDeps, group: Group, ended: () => void): Promise<void> {
+  const { webhook, entries, events } = group;
+  const settle = (entry: OutboxEntry, work: () => Promise<void>) => guarded(deps, entry, work).finally(ended);
+  if (!webhook || !webhook.active || webhook.disabledAt) {
+    await Promise.all(entries.map((e) => settle(e, () => skip(deps, e, events.get(e.eventId)?.type))));
+    return;
+  }
+  // Those a run takes from here: a delay to wait, attempts 2 on after a crash, or an event gone (the run fails it).
+  const toRun = entries.filter((e) => e.firstWaitMs !== undefined || webhook.delay || !events.has(e.eventId));
+  const toSend = entries.filter((e) => !toRun.includes(e));
+  const handed = toRun.map((e) =>
+    settle(e, () => handOver(deps, e, webhook, events.get(e.eventId)?.type ?? '', e.firstWaitMs)),
+  );
+  const granted = new Set(await slots(deps.registry, webhook, toSend));
+  const sent = toSend.map((e) =>
+    settle(e, async () => {
+      if (!granted.has(e.deliveryId)) return deps.registry.outbox.defer(e.deliveryId, FULL_WAIT_MS);
+      await send(deps, e, webhook, group.secrets, events.get(e.eventId)!);
+    }),
+  );
+  await Promise.all([...handed, ...sent]);
+}
+
+/** The deliveries of `entries` that got a slot: all of them at once under a cap, one by one under a rate. */
+async function slots(registry: Registry, webhook: Webhook, entries: OutboxEntry[]): Promise<string[]> {
+  if (entries.length === 0) return [];
+  const leaseMs = toMs(webhook.timeout) + LEASE_MARGIN_MS;
+  const holders = entries.map((e) => e.deliveryId);
+  if (webhook.ratePerSecond === undefined) {
+    return registry.leases.acquireMany({ webhookId: webhook.id, holders, maxInFlight: webhook.maxInFlight, leaseMs });
+  }
+  const granted: string[] = [];
+  for (const holder of holders) {
+    const { maxInFlight, ratePerSecond } = webhook;
+    const slot = await registry.leases.acquire({ webhookId: webhook.id, holder, maxInFlight, ratePerSecond, leaseMs });
+    if (!slot.granted) break;
+    granted.push(holder);
+  }
+  return granted;
+}
+
+async function send(deps: BatchDeps, entry: OutboxEntry, webhook: Webhook, secrets: string[], event: HookstepEvent) {
+  let outcome;
+  try {
+    outcome = await firstAttempt(deps, { entry, webhook, secrets, event });
+  } finally {
+    await deps.registry.leases.release(webhook.id, entry.deliveryId).catch((err: unknown) => {
+      deps.warn('could not free a slot of a webhook', { webhookId: webhook.id, error: (err as Error).message });
+    });
+  }
+  if ('settled' in outcome) return deps.registry.outbox.done(entry.deliveryId);
+  // Recorded before the run starts: a claim after a crash starts the run, and never sends attempt 1 again.
+  await deps.registry.outbox.firstFailed(entry.deliveryId, outcome.waitMs);
+  await handOver(deps, entry, webhook, event.type, outcome.waitMs);
+}
+
+/** Starts the delivery's own run (refused by its ID when it exists: then it was started before), then leaves. */
+async function handOver(deps: BatchDeps, entry: OutboxEntry, webhook: Webhook, eventType: string, waitMs?: number) {
+  const input: EventDeliveryInput = {
+    ...subscriberOf(webhook),
+    eventId: entry.eventId,
+    type: eventType,
+    tenant: entry.tenant,
+    ...(waitMs === undefined ? {} : { afterFirst: { waitMs } }),
+  };
+  const facts = { url: webhook.url, method: 'POST', eventType, webhookId: webhook.id, tenant: entry.tenant };
+  try {
+    await deps.client.workflow.start('eventDelivery', {
+      taskQueue: deps.taskQueue,
+      workflowId: entry.deliveryId,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      ...deliveryStartOptions(facts),
+    });
+  } catch (err) {
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+      deps.warn('could not start a delivery run; tried again', { deliveryId: entry.deliveryId, error: String(err) });
+      return deps.registry.outbox.defer(entry.deliveryId, START_FAILED_WAIT_MS);
+    }
+  }
+  await deps.registry.outbox.done(entry.deliveryId);
+}
+
+async function skip(deps: BatchDeps, entry: OutboxEntry, eventType: string | undefined): Promise<void> {
+  await logSkip(deps.registry.deliveries, { ...entry, eventType });
+  await deps.registry.outbox.done(entry.deliveryId);
+}
+
+/**
+ * A delivery whose handling threw (the registry failing mid-way) goes again shortly, under the same webhook-id; when
+ * even that cannot be recorded, once its claim expires.
+ */
+async function guarded(deps: BatchDeps, entry: OutboxEntry, work: () => Promise<void>): Promise<void> {
+  try {
+    await work();
+  } catch (err) {
+    deps.warn('a delivery failed in the dispatcher; it goes again', {
+      deliveryId: entry.deliveryId,
+      error: (err as Error).message,
+    });
+    await deps.registry.outbox.defer(entry.deliveryId, START_FAILED_WAIT_MS).catch(() => undefined);
+  }
+}

@@ -1,0 +1,146 @@
+// A worker's event dispatcher (issue 23): claims published events' deliveries from the registry's outbox and makes
+// their first attempts itself, so a delivery the receiver accepts at once costs a few statements and one request, no
+// workflow run. A delivery that must wait gets its own run (`eventDelivery`, ID `<webhook id>/<event id>`, the ID a
+// fan-out gave it before): a delayed webhook's at once, a retryable failure's for attempts 2 on. It leaves the outbox
+// only after that, so a worker killed at any point loses nothing: its claims expire and another worker sends again,
+// under the same webhook-id, or starts the run (a second start is refused by its ID: one run per delivery at most).
+// Fair delivery holds here too: a claim takes no more of a webhook's deliveries than its cap leaves slots for, and each
+// send holds a slot (webhook_leases) under the holder its run would use, so the cap counts runs and dispatchers alike.
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import type { Dispatcher } from 'undici';
+import type { AttemptLog, AttemptObserver } from '../../activities/inspect';
+import { OUTBOX_CHANNEL, type Registry } from '../registry';
+import { MAX_TIMEOUT_MS } from '../contract';
+import { LEASE_MARGIN_MS } from '../../activities/fairness';
+import { dispatchBatch } from './dispatchBatch';
+
+export interface DispatcherOptions {
+  /** The registry, or how to open it (retried until it opens or the worker stops). */
+  registry: () => Promise<Registry>;
+  /** Starts the runs of deliveries that must wait, on the worker's own task queue. */
+  client: Client;
+  taskQueue: string;
+  agent: Dispatcher;
+  attemptLog?: AttemptLog;
+  metricMeter: AttemptObserver['metricMeter'];
+  /** How many first attempts one worker keeps in flight. */
+  concurrency: number;
+}
+
+/** Deliveries claimed at most per statement: enough to fill a burst, few enough that others' claims interleave. */
+const BATCH = 200;
+/** A claim outlives the longest attempt any webhook allows, with the margin a slot has (activities/fairness.ts). */
+export const CLAIM_MS = MAX_TIMEOUT_MS + LEASE_MARGIN_MS;
+/** How often an idle dispatcher looks anyway: for a notification missed, a claim expired, a delivery deferred. */
+export const POLL_MS = 500;
+/** After a registry that failed, the next try waits this long. */
+const FAILED_WAIT_MS = 2_000;
+
+export class EventDispatcher {
+  private readonly id = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private readonly stopping = new AbortController();
+  private inFlight = 0;
+  private readonly batches = new Set<Promise<void>>();
+  private woken: (() => void) | undefined;
+  private pendingWake = false;
+
+  constructor(private readonly options: DispatcherOptions) {}
+
+  /** Looks at the outbox now (a publish in this process, a delivery that ended and freed a slot). */
+  wake(): void {
+    this.pendingWake = true;
+    this.woken?.();
+  }
+
+  /** Claims no more, and returns once every attempt in flight has ended. */
+  shutdown(): void {
+    this.stopping.abort();
+    this.wake();
+  }
+
+  /** Runs until shutdown. Never throws: a registry or Temporal that fails is reported, and tried again. */
+  async run(): Promise<void> {
+    const registry = await this.open();
+    if (!registry) return;
+    const unlisten = await registry.db.listen(OUTBOX_CHANNEL, () => this.wake()).catch((err: unknown) => {
+      this.warn('cannot listen for published events; polling only', { error: (err as Error).message });
+      return undefined;
+    });
+    try {
+      while (!this.stopping.signal.aborted) {
+        this.pendingWake = false;
+        const claimed = await this.claim(registry);
+        if (claimed === 0) await this.idle(POLL_MS);
+        else if (this.inFlight >= this.options.concurrency) await this.idle(POLL_MS);
+      }
+      await Promise.allSettled(this.batches);
+    } finally {
+      await unlisten?.();
+    }
+  }
+
+  private async claim(registry: Registry): Promise<number> {
+    const room = this.options.concurrency - this.inFlight;
+    if (room <= 0) return 0;
+    let entries;
+    try {
+      entries = await registry.outbox.claim(this.id, Math.min(room, BATCH), CLAIM_MS);
+    } catch (err) {
+      this.warn('could not claim deliveries from the outbox', { error: (err as Error).message });
+      await this.idle(FAILED_WAIT_MS);
+      return 0;
+    }
+    if (entries.length === 0) return 0;
+    this.inFlight += entries.length;
+    const deps = {
+      registry,
+      client: this.options.client,
+      taskQueue: this.options.taskQueue,
+      agent: this.options.agent,
+      attemptLog: this.options.attemptLog,
+      observer: { metricMeter: this.options.metricMeter, workflowId: '', runId: '' },
+      warn: this.warn,
+      signal: this.stopping.signal,
+    };
+    const batch = dispatchBatch(deps, entries, () => {
+      this.inFlight -= 1;
+      this.wake();
+    }).catch((err: unknown) => this.warn('a batch of deliveries failed', { error: (err as Error).message }));
+    this.batches.add(batch);
+    void batch.finally(() => this.batches.delete(batch));
+    return entries.length;
+  }
+
+  /** Waits `ms`, or less when woken (a wake that came meanwhile ends it at once). */
+  private idle(ms: number): Promise<void> {
+    if (this.pendingWake || this.stopping.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const woken = this;
+      function done() {
+        clearTimeout(timer);
+        woken.woken = undefined;
+        resolve();
+      }
+      this.woken = done;
+    });
+  }
+
+  private async open(): Promise<Registry | undefined> {
+    while (!this.stopping.signal.aborted) {
+      try {
+        return await this.options.registry();
+      } catch (err) {
+        this.warn('cannot open the registry; published events wait in it', { error: (err as Error).message });
+        await this.idle(FAILED_WAIT_MS);
+      }
+    }
+    return undefined;
+  }
+
+  private readonly warn = (message: string, meta: Record<string, unknown>) => {
+    process.stderr.write(`hookstep: event dispatcher: ${message} ${JSON.stringify(meta)}\n`);
+  };
+}
