@@ -4,7 +4,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { newApiKey, type Registry } from '../../src/registry';
 import { createApi, fanOutWorkflowId } from '../../src/api';
-import { DEFAULT_TENANT, tenantScope } from '../../src/contract';
+import { DEFAULT_TENANT, tenantScope, type DeliveryDetail, type PublishedEvent } from '../../src/contract';
 import { until } from './until';
 import { createApiClient, type ApiClient } from '../../src/client/api';
 import { startReceiver, type Handler, type Receiver } from './receiver';
@@ -47,6 +47,43 @@ export async function delivered(
     else results[d.webhookId] = await fromLog(registry, tenant, d.id);
   }
   return results;
+}
+
+/**
+ * After a publish: waits for the fan-out of the event's automations (when it has one) and until every delivery of the
+ * event has left the outbox (settled by a dispatcher, or handed to its own run); returns how many were queued.
+ */
+export async function dispatched(stack: EventStack, published: PublishedEvent): Promise<number> {
+  if (published.workflowId) await stack.temporal().client.workflow.getHandle(published.workflowId).result();
+  const { tenant, eventId } = published;
+  await until(
+    async () => ((await queued(stack.registry(), tenant, eventId)) === 0 ? true : undefined),
+    'the outbox',
+    60_000,
+  );
+  return published.deliveries;
+}
+
+/**
+ * Waits until a delivery is settled in the log (delivered, failed or skipped), its run too when it has one, and returns
+ * it with its attempts. `id`: `<webhook id>/<event id>`, or a resend's own.
+ */
+export async function settled(
+  stack: EventStack,
+  tenant: string,
+  id: string,
+  timeoutMs = 60_000,
+): Promise<DeliveryDetail> {
+  const detail = await until(
+    async () => {
+      const d = await stack.registry().deliveries.get(tenantScope(tenant), id);
+      return d && !['pending', 'scheduled'].includes(d.delivery.state) ? d : undefined;
+    },
+    `delivery ${id} to settle`,
+    timeoutMs,
+  );
+  await ended(stack.temporal().client.workflow.getHandle(id).result()).catch(() => undefined);
+  return (await stack.registry().deliveries.get(tenantScope(tenant), id))!;
 }
 
 /** The deliveries of an event still in the outbox: not yet settled, nor handed to a run. */
