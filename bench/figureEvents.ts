@@ -127,14 +127,20 @@ async function measureSteps(bench: Bench, temporal: Temporal, worker: Child<unkn
   ];
 }
 
-async function createWebhooks(api: ApiClient, type: string, count: number, url: string): Promise<void> {
+export async function createWebhooks(
+  api: ApiClient,
+  type: string,
+  count: number,
+  url: string,
+  fields: { maxInFlight?: number; timeout?: string } = {},
+): Promise<void> {
   await closedLoop(count, 16, async (i) => {
-    await api.webhooks.create({ label: `bench ${i}`, event: type, url });
+    await api.webhooks.create({ label: `bench ${i}`, event: type, url, ...fields });
   });
 }
 
 /** Polls the receiver until `n` distinct webhook-ids have been answered; a lost delivery fails the figure. */
-async function untilDelivered(bench: Bench, n: number, limitMs = 600_000): Promise<void> {
+export async function untilDelivered(bench: Bench, n: number, limitMs = 600_000): Promise<void> {
   const deadline = Date.now() + limitMs;
   for (;;) {
     const { deliveredIds } = await bench.receiver.stats();

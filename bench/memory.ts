@@ -96,7 +96,7 @@ async function holdOpen(bench: Bench, temporal: Temporal, kind: WorkerKind, work
 }
 
 /** Polls the receiver until `n` requests wait on /hold; fails naming how many came when they do not. */
-async function waitForWaiting(bench: Bench, n: number): Promise<void> {
+export async function waitForWaiting(bench: Bench, n: number): Promise<void> {
   const deadline = Date.now() + WAIT_LIMIT_MS;
   for (;;) {
     const { waiting } = await bench.receiver.stats();
@@ -108,7 +108,7 @@ async function waitForWaiting(bench: Bench, n: number): Promise<void> {
 }
 
 /** Lets allocation from the last step settle before reading memory. */
-function settle(): Promise<void> {
+export function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 1_000));
 }
 

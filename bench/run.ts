@@ -23,6 +23,7 @@ import {
 import { figureReceiver } from './figureReceiver';
 import { figureCluster } from './figureCluster';
 import { figureFair } from './figureFair';
+import { figureEventMemory } from './figureEventMemory';
 import { leversFile, runLevers } from './levers';
 import { describeMachine } from './machine';
 import { QUIET_LOGGER, bundleWorkflows } from '../src/worker';
@@ -35,7 +36,7 @@ const FlagsSchema = z.object({
   reps: z.coerce.number().int().min(1).max(20).optional(),
   figures: z
     .string()
-    .regex(/^([1-9]|1[0-3])(,([1-9]|1[0-3]))*$/, 'a comma-separated list of figure numbers 1-13')
+    .regex(/^([1-9]|1[0-4])(,([1-9]|1[0-4]))*$/, 'a comma-separated list of figure numbers 1-14')
     .default(DEFAULT_FIGURES)
     .transform((s) => new Set(s.split(',').map(Number))),
   out: z.string().optional(),
@@ -144,6 +145,16 @@ async function main(): Promise<void> {
         const temporal = await startTemporal('memory');
         try {
           return await figureFair(bench, temporal);
+        } finally {
+          await temporal.close();
+        }
+      });
+    }
+    if (want.has(14)) {
+      await figure('figure 14: worker memory per event delivery in flight (both shapes of figure 11)', async () => {
+        const temporal = await startTemporal('memory');
+        try {
+          return await figureEventMemory(bench, temporal, bench.sizes.memCounts.at(-1)!);
         } finally {
           await temporal.close();
         }

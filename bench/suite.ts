@@ -15,7 +15,7 @@ import { figureEvents } from './figureEvents';
 import { memoryFigure } from './memory';
 
 /** Figure 9 is the cluster's (`--figures 9` with a cluster up); the rest run on the embedded dev server. */
-export const DEFAULT_FIGURES = '1,2,3,4,5,6,7,8,10,11,12,13';
+export const DEFAULT_FIGURES = '1,2,3,4,5,6,7,8,10,11,12,13,14';
 
 export type RunFigure = (name: string, fn: () => Promise<Metric[]>) => Promise<void>;
 
