@@ -230,7 +230,7 @@ async function waitsPer(temporal: Temporal, webhookId: string, prefix: string, s
       .getHandle(`${webhookId}/${prefix}-${i}`)
       .fetchHistory()
       .catch((err: unknown) => {
-        if (err instanceof WorkflowNotFoundError) return { events: [] };
+        if (err instanceof WorkflowNotFoundError || String(err).includes('NOT_FOUND')) return { events: [] };
         throw err;
       });
     timers += (history.events ?? []).filter((e) => e.timerStartedEventAttributes).length;

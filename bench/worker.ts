@@ -72,6 +72,8 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ ready: true, ...ready }));
   await running;
   await connection.close();
+  // The API's server would keep the process alive past shutdown (then SIGKILLed: no --cpu-prof profile is written).
+  process.exit(0);
 }
 
 async function serveApi(registry: Registry, config: z.output<typeof BenchWorkerConfigSchema>) {

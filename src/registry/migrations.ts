@@ -217,7 +217,8 @@ export const MIGRATIONS: readonly Migration[] = [
         claimed_by text,
         first_wait_ms int
       );
-      create index delivery_outbox_by_webhook on delivery_outbox (webhook_id, seq)`,
+      create index delivery_outbox_by_webhook on delivery_outbox (webhook_id, seq);
+      create index delivery_outbox_by_seq on delivery_outbox (seq)`,
   },
 ];
 

@@ -29,6 +29,9 @@ interface EntryRow {
   first_wait_ms: number | null;
 }
 
+/** A delivery whose webhook was full when looked at waits this long at most before it is looked at again. */
+export const PARK_MS = 5_000;
+
 const MS = (n: number) => `$${n}::float8 * interval '1 millisecond'`;
 
 export class OutboxRepository {
@@ -78,29 +81,33 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims up to `limit` deliveries due now for `worker`, for `leaseMs`: per webhook, no more than the slots its cap
-   * leaves free (requests in flight across every worker, webhook_leases), in queue order, one webhook's first before
-   * any webhook's second, so a webhook's backlog waits here, in the database, and never ahead of another webhook's
-   * deliveries. The slots are then taken for real (LeaseRepository.acquireMany); a claim is only a lease on the row.
+   * Claims up to `limit` deliveries due now for `worker`, for `leaseMs`, taken from the head of the queue: per webhook,
+   * no more than the slots its cap leaves free (requests in flight across every worker, webhook_leases). The others
+   * looked at are parked for `parkMs` (due again then, or sooner when a slot of their webhook frees: release()), so a
+   * webhook's backlog waits here, in the database, out of the way of other webhooks' deliveries, and a claim reads only
+   * the head of the queue. The slots are then taken for real (LeaseRepository.acquireMany); a claim is a lease on rows.
    */
-  async claim(worker: string, limit: number, leaseMs: number): Promise<OutboxEntry[]> {
+  async claim(worker: string, limit: number, leaseMs: number, parkMs = PARK_MS): Promise<OutboxEntry[]> {
     const rows = await this.db.query<EntryRow>(
-      `with busy as (
+      `with head as (
+         select delivery_id, webhook_id, seq from delivery_outbox
+         where not_before is null or not_before < now() order by seq limit $2 for update skip locked),
+       busy as (
          select webhook_id, count(*)::int as n from webhook_leases
-         where kind <> 'wait' and expires_at >= now() group by webhook_id),
-       due as (
-         select o.delivery_id, o.webhook_id, o.seq,
-           row_number() over (partition by o.webhook_id order by o.seq) as place
-         from delivery_outbox o where o.not_before is null or o.not_before < now()),
-       picked as (
-         select d.delivery_id from due d
-         left join webhooks w on w.id = d.webhook_id left join busy b on b.webhook_id = d.webhook_id
-         where d.place <= coalesce((w.config ->> 'maxInFlight')::int, $4::int) - coalesce(b.n, 0)
-         order by d.place, d.seq limit $2)
-       update delivery_outbox o set not_before = now() + ${MS(3)}, claimed_by = $1
-       from picked where o.delivery_id = picked.delivery_id and (o.not_before is null or o.not_before < now())
-       returning o.delivery_id, o.tenant, o.webhook_id, o.event_id, o.first_wait_ms`,
-      [worker, limit, leaseMs, DEFAULT_MAX_IN_FLIGHT],
+         where webhook_id in (select webhook_id from head) and kind <> 'wait' and expires_at >= now()
+         group by webhook_id),
+       ranked as (
+         select h.delivery_id, row_number() over (partition by h.webhook_id order by h.seq) <=
+           coalesce((w.config ->> 'maxInFlight')::int, $4::int) - coalesce(b.n, 0) as mine
+         from head h left join webhooks w on w.id = h.webhook_id left join busy b on b.webhook_id = h.webhook_id),
+       marked as (
+         update delivery_outbox o set
+           not_before = now() + case when r.mine then ${MS(3)} else ${MS(5)} end,
+           claimed_by = case when r.mine then $1 end
+         from ranked r where o.delivery_id = r.delivery_id
+         returning o.delivery_id, o.tenant, o.webhook_id, o.event_id, o.first_wait_ms, r.mine)
+       select * from marked where mine order by delivery_id`,
+      [worker, limit, leaseMs, DEFAULT_MAX_IN_FLIGHT, parkMs],
     );
     return rows.map((r) => ({
       deliveryId: r.delivery_id,
@@ -109,6 +116,19 @@ export class OutboxRepository {
       eventId: r.event_id,
       ...(r.first_wait_ms === null ? {} : { firstWaitMs: r.first_wait_ms }),
     }));
+  }
+
+  /**
+   * A slot of `webhookId` freed: its next parked delivery is due now (the dispatcher that freed it claims again). One
+   * at a time, in queue order; the rest stay parked until their own time or the next slot.
+   */
+  async unpark(webhookId: string): Promise<void> {
+    await this.db.query(
+      `update delivery_outbox set not_before = null where delivery_id = (
+         select delivery_id from delivery_outbox
+         where webhook_id = $1 and claimed_by is null and not_before > now() order by seq limit 1)`,
+      [webhookId],
+    );
   }
 
   /** The delivery left the outbox: settled by its first attempt, or handed to its own run. */

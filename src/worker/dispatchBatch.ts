@@ -110,9 +110,13 @@ async function send(deps: BatchDeps, entry: OutboxEntry, webhook: Webhook, secre
   try {
     outcome = await firstAttempt(deps, { entry, webhook, secrets, event });
   } finally {
-    await deps.registry.leases.release(webhook.id, entry.deliveryId).catch((err: unknown) => {
-      deps.warn('could not free a slot of a webhook', { webhookId: webhook.id, error: (err as Error).message });
-    });
+    // The slot freed lets the webhook's next parked delivery go (it waited in the outbox, not on a timer).
+    await deps.registry.leases
+      .release(webhook.id, entry.deliveryId)
+      .then(() => deps.registry.outbox.unpark(webhook.id))
+      .catch((err: unknown) => {
+        deps.warn('could not free a slot of a webhook', { webhookId: webhook.id, error: (err as Error).message });
+      });
   }
   if ('settled' in outcome) return deps.registry.outbox.done(entry.deliveryId);
   // Recorded before the run starts: a claim after a crash starts the run, and never sends attempt 1 again.

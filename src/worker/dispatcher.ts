@@ -6,6 +6,7 @@
 // under the same webhook-id, or starts the run (a second start is refused by its ID: one run per delivery at most).
 // Fair delivery holds here too: a claim takes no more of a webhook's deliveries than its cap leaves slots for, and each
 // send holds a slot (webhook_leases) under the holder its run would use, so the cap counts runs and dispatchers alike.
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -46,7 +47,10 @@ export class EventDispatcher {
   private woken: (() => void) | undefined;
   private pendingWake = false;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    // Every attempt in flight listens on it (to abort at shutdown): as many as the worker's bound, not Node's 10.
+    setMaxListeners(0, this.stopping.signal);
+  }
 
   /** Looks at the outbox now (a publish in this process, a delivery that ended and freed a slot). */
   wake(): void {
@@ -64,10 +68,12 @@ export class EventDispatcher {
   async run(): Promise<void> {
     const registry = await this.open();
     if (!registry) return;
-    const unlisten = await registry.db.listen(OUTBOX_CHANNEL, () => this.wake()).catch((err: unknown) => {
-      this.warn('cannot listen for published events; polling only', { error: (err as Error).message });
-      return undefined;
-    });
+    const unlisten = await registry.db
+      .listen(OUTBOX_CHANNEL, () => this.wake())
+      .catch((err: unknown) => {
+        this.warn('cannot listen for published events; polling only', { error: (err as Error).message });
+        return undefined;
+      });
     try {
       while (!this.stopping.signal.aborted) {
         this.pendingWake = false;
@@ -102,7 +108,7 @@ export class EventDispatcher {
       attemptLog: this.options.attemptLog,
       observer: { metricMeter: this.options.metricMeter, workflowId: '', runId: '' },
       warn: this.warn,
-      signal: this.stopping.signal,
+      // No signal: at shutdown the attempts in flight end on their own (each has its deadline), claiming stops.
     };
     const batch = dispatchBatch(deps, entries, () => {
       this.inFlight -= 1;
