@@ -10,9 +10,10 @@ import { MIGRATIONS, migrate } from '../../src/registry/migrations';
 import { createApiClient, type ApiClient } from '../../src/client/api';
 import { ApiError, type Delivery } from '../../src/contract';
 import { runCli } from '../helpers/cli';
-import { unique, useEventStack } from '../helpers/events';
+import { dispatched, settled, unique, useEventStack } from '../helpers/events';
 import { json } from '../helpers/receiver';
 import { registryDatabases, registryLocations } from '../helpers/registry';
+import { expectNoRun } from '../helpers/webhooks';
 
 const before7 = registryLocations();
 
@@ -52,7 +53,7 @@ describe.each(registryDatabases())('resend and recover on $name', (database) => 
   const once = { maximumAttempts: 1 };
   const api = () => stack.api();
 
-  /** How the run `id` ended: its result, or its failure's type. */
+  /** How the run `id` (a resend's) ended: its result, or its failure's type. */
   const outcome = async (id: string): Promise<unknown> => {
     try {
       return await stack.temporal().client.workflow.getHandle(id).result();
@@ -76,13 +77,22 @@ describe.each(registryDatabases())('resend and recover on $name', (database) => 
   const webhook = (url: string, fields: { disableAfter?: number } = {}) =>
     api().webhooks.create({ label: 'resend', event: unique('order.created'), url, retry: once, ...fields });
 
-  /** Publishes an event of the webhook's type and waits for its delivery to end: the delivery's id and outcome. */
+  /**
+   * Publishes an event of the webhook's type and waits for its delivery to end: the delivery's id and outcome. Its
+   * one attempt is the dispatcher's, with no run: the outcome is the delivery log's, `{ status, attempt }` or the
+   * failure type of its last attempt, as `outcome` reads a run's.
+   */
   const publish = async (hook: { id: string; event: string }, client: ApiClient = api()) => {
     const id = unique('evt');
     const published = await client.events.publish({ id, type: hook.event, entity: { id, type: 'order' } });
-    await stack.temporal().client.workflow.getHandle(published.workflowId).result();
+    expect(await dispatched(stack, published)).toBe(1);
     const delivery = `${hook.id}/${id}`;
-    return { eventId: id, delivery, outcome: await outcome(delivery) };
+    const { delivery: logged, attempts } = await settled(stack, published.tenant, delivery);
+    const ended =
+      logged.state === 'delivered'
+        ? { status: logged.lastStatus, attempt: logged.attempts }
+        : { failed: attempts.at(-1)?.failureType };
+    return { eventId: id, delivery, outcome: ended };
   };
 
   /** The problem a call answered. */
@@ -112,6 +122,8 @@ describe.each(registryDatabases())('resend and recover on $name', (database) => 
     const hook = await webhook(down.url);
     const { eventId, delivery, outcome: first } = await publish(hook);
     expect(first).toEqual({ failed: 'HttpRetryableStatus' });
+    // The first delivery failed at the dispatcher's attempt 1, for good: no run; the resend is one.
+    await expectNoRun(stack.temporal().client, delivery);
     await api().webhooks.update(hook.id, { url: up.url });
 
     const resent = await api().resendDelivery(delivery);

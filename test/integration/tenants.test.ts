@@ -4,7 +4,7 @@
 import { createApiClient } from '../../src/client/api';
 import { DEFAULT_TENANT, OPERATOR_SCOPE } from '../../src/contract';
 import { runCli } from '../helpers/cli';
-import { delivered, unique, useEventStack } from '../helpers/events';
+import { delivered, dispatched, unique, useEventStack } from '../helpers/events';
 import { json } from '../helpers/receiver';
 import { registryDatabases } from '../helpers/registry';
 
@@ -45,13 +45,13 @@ describe.each(registryDatabases())('tenants on $name', (database) => {
     const id = unique('1001');
     const pa = await a.api.events.publish({ id, type, entity: { id: 1, type: 'order' }, data: { store: 'A' } });
     const pb = await b.api.events.publish({ id, type, entity: { id: 1, type: 'order' }, data: { store: 'B' } });
-    expect(pa).toEqual({ eventId: id, tenant: a.tenant, workflowId: `event/${a.tenant}/${id}`, duplicate: false });
-    expect(pb).toEqual({ eventId: id, tenant: b.tenant, workflowId: `event/${b.tenant}/${id}`, duplicate: false });
-    const { client } = stack.temporal();
-    expect(await client.workflow.getHandle(pa.workflowId).result()).toEqual({ started: 1, existing: 0 });
-    expect(await client.workflow.getHandle(pb.workflowId).result()).toEqual({ started: 1, existing: 0 });
-    await delivered(stack, id, a.tenant);
-    await delivered(stack, id, b.tenant);
+    // Each queues one delivery, to its own store's webhook (no automation listens: no fan-out run).
+    expect(pa).toEqual({ eventId: id, tenant: a.tenant, deliveries: 1, duplicate: false });
+    expect(pb).toEqual({ eventId: id, tenant: b.tenant, deliveries: 1, duplicate: false });
+    expect(await dispatched(stack, pa)).toBe(1);
+    expect(await dispatched(stack, pb)).toBe(1);
+    expect(await delivered(stack, id, a.tenant)).toEqual({ [hookA.id]: { status: 200, attempt: 1 } });
+    expect(await delivered(stack, id, b.tenant)).toEqual({ [hookB.id]: { status: 200, attempt: 1 } });
 
     expect(ra.requests.map((r) => (JSON.parse(r.body) as { data: unknown }).data)).toEqual([{ store: 'A' }]);
     expect(rb.requests.map((r) => (JSON.parse(r.body) as { data: unknown }).data)).toEqual([{ store: 'B' }]);
@@ -109,7 +109,7 @@ describe.each(registryDatabases())('tenants on $name', (database) => {
       const ra = await stack.receiver((_req, res) => json(res, 200, {}));
       const type = unique('order.created');
       await b.api.webhooks.create({ label: 'b', event: type, url: rb.url });
-      await a.api.webhooks.create({ label: 'a', event: type, url: ra.url });
+      const hookA = await a.api.webhooks.create({ label: 'a', event: type, url: ra.url });
 
       const forged = { id: unique('evt'), type, tenant: b.tenant, entity: { id: 1, type: 'order' } };
       const refused = await call('POST', '/v1/events', a.key, forged);
@@ -132,9 +132,9 @@ describe.each(registryDatabases())('tenants on $name', (database) => {
         { id: unique('evt'), type, tenant: a.tenant, entity: { id: 3, type: 'order' } },
       ]) {
         const published = await a.api.events.publish(event);
-        expect(published).toMatchObject({ tenant: a.tenant, workflowId: `event/${a.tenant}/${event.id}` });
+        expect(published).toEqual({ eventId: event.id, tenant: a.tenant, deliveries: 1, duplicate: false });
         expect(await stack.registry().events.get(a.tenant, event.id)).toMatchObject({ id: event.id, tenant: a.tenant });
-        await delivered(stack, event.id, a.tenant);
+        expect(Object.keys(await delivered(stack, event.id, a.tenant))).toEqual([hookA.id]);
       }
       expect(ra.requests).toHaveLength(2);
       expect(rb.requests).toHaveLength(0);
@@ -157,6 +157,8 @@ describe.each(registryDatabases())('tenants on $name', (database) => {
     expect(await stack.api().webhooks.get(ha.id)).toMatchObject({ id: ha.id, tenant: a.tenant });
     const published = await stack.api().events.publish({ id: unique('evt'), type, entity: { id: 1, type: 'order' } });
     expect(published.tenant).toBe(DEFAULT_TENANT);
+    // Queued to default's webhook alone, not to a's or b's of the same type.
+    expect(published.deliveries).toBe(1);
   });
 
   test(
