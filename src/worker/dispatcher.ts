@@ -12,7 +12,6 @@ import type { Client } from '@temporalio/client';
 import type { Dispatcher } from 'undici';
 import type { AttemptLog, AttemptObserver } from '../../activities/inspect';
 import { OUTBOX_CHANNEL, type Registry } from '../registry';
-import { MAX_TIMEOUT_MS } from '../contract';
 import { LEASE_MARGIN_MS } from '../../activities/fairness';
 import { dispatchBatch } from './dispatchBatch';
 
@@ -31,8 +30,11 @@ export interface DispatcherOptions {
 
 /** Deliveries claimed at most per statement: enough to fill a burst, few enough that others' claims interleave. */
 const BATCH = 200;
-/** A claim outlives the longest attempt any webhook allows, with the margin a slot has (activities/fairness.ts). */
-export const CLAIM_MS = MAX_TIMEOUT_MS + LEASE_MARGIN_MS;
+/**
+ * A claim's first lease: long enough to read its batch's webhooks, then extended to each webhook's timeout and the
+ * margin a slot has (activities/fairness.ts; dispatchBatch.ts), so a dead worker's deliveries wait no longer than that.
+ */
+export const CLAIM_MS = LEASE_MARGIN_MS;
 /** How often an idle dispatcher looks anyway: for a notification missed, a claim expired, a delivery deferred. */
 export const POLL_MS = 500;
 /** After a registry that failed, the next try waits this long. */
@@ -117,13 +119,12 @@ export class EventDispatcher {
   private idle(ms: number): Promise<void> {
     if (this.pendingWake || this.stopping.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const woken = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        woken.woken = undefined;
+        this.woken = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.woken = done;
     });
   }
