@@ -6,6 +6,7 @@
 // under the same webhook-id, or starts the run (a second start is refused by its ID: one run per delivery at most).
 // Fair delivery holds here too: a claim takes no more of a webhook's deliveries than its cap leaves slots for, and each
 // send holds a slot (webhook_leases) under the holder its run would use, so the cap counts runs and dispatchers alike.
+import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
@@ -48,7 +49,11 @@ export class EventDispatcher {
   private woken: (() => void) | undefined;
   private pendingWake = false;
 
-  constructor(private readonly options: DispatcherOptions) {}
+  constructor(private readonly options: DispatcherOptions) {
+    // Each first attempt in flight listens on the stop signal until it ends (activities/deadline.ts): up to
+    // `concurrency` at once, which is no leak; without this Node warns of one at the 11th.
+    setMaxListeners(options.concurrency + 10, this.stopping.signal);
+  }
 
   /** Looks at the outbox now (a publish in this process, a delivery that ended and freed a slot). */
   wake(): void {
