@@ -2,8 +2,10 @@
 // a worker's dispatcher to make their first attempt, so a delivery that succeeds at once costs no workflow run. A
 // delivery leaves the outbox when its first attempt settled it, or once it was handed to a run of its own (a delay, a
 // retry). A claim is a lease (`not_before`): a worker that dies holding deliveries frees them when it expires, and
-// the next claim sends them again under the same webhook-id. `first_wait_ms` records a first attempt that failed
-// and must be retried, so a claim after a crash hands it to its run rather than sending attempt 1 again.
+// the next claim sends them again under the same webhook-id. A claim's lease is short, and is extended to the
+// attempt's deadline once the claimed webhooks are known, so a dead worker's deliveries wait no longer than their
+// webhook's timeout and a margin. `first_wait_ms` records a first attempt that failed and must be retried, so a
+// claim after a crash hands it to its run rather than sending attempt 1 again.
 import type { HookstepEvent } from '../contract';
 import { DEFAULT_MAX_IN_FLIGHT } from '../contract/fairness';
 import type { Db } from './db';
@@ -128,6 +130,18 @@ export class OutboxRepository {
          select delivery_id from delivery_outbox
          where webhook_id = $1 and claimed_by is null and not_before > now() order by seq limit 1)`,
       [webhookId],
+    );
+  }
+
+  /**
+   * Extends claimed deliveries' lease to `ms` from now: once their webhook is known, to its timeout and a margin, so
+   * no other worker takes them while their attempt may still be in flight.
+   */
+  async extend(deliveryIds: readonly string[], ms: number): Promise<void> {
+    if (deliveryIds.length === 0) return;
+    await this.db.query(
+      `update delivery_outbox set not_before = now() + ${MS(2)} where delivery_id = any($1::text[])`,
+      [deliveryIds, ms],
     );
   }
 

@@ -74,6 +74,18 @@ async function dispatchGroup(deps: BatchDeps, group: Group, ended: () => void): 
   // Those a run takes from here: a delay to wait, attempts 2 on after a crash, or an event gone (the run fails it).
   const toRun = entries.filter((e) => e.firstWaitMs !== undefined || webhook.delay || !events.has(e.eventId));
   const toSend = entries.filter((e) => !toRun.includes(e));
+  // The claim's short lease, extended before any request goes out to cover the attempt and what follows it. When it
+  // cannot be, nothing is sent: the claims expire, and the deliveries are claimed again.
+  try {
+    await deps.registry.outbox.extend(
+      toSend.map((e) => e.deliveryId),
+      toMs(webhook.timeout) + LEASE_MARGIN_MS,
+    );
+  } catch (err) {
+    deps.warn('could not extend the claims of a webhook', { webhookId: webhook.id, error: (err as Error).message });
+    entries.forEach(ended);
+    return;
+  }
   const handed = toRun.map((e) =>
     settle(e, () => handOver(deps, e, webhook, events.get(e.eventId)?.type ?? '', e.firstWaitMs)),
   );

@@ -6,14 +6,12 @@
 // under the same webhook-id, or starts the run (a second start is refused by its ID: one run per delivery at most).
 // Fair delivery holds here too: a claim takes no more of a webhook's deliveries than its cap leaves slots for, and each
 // send holds a slot (webhook_leases) under the holder its run would use, so the cap counts runs and dispatchers alike.
-import { setMaxListeners } from 'node:events';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Dispatcher } from 'undici';
 import type { AttemptLog, AttemptObserver } from '../../activities/inspect';
 import { OUTBOX_CHANNEL, type Registry } from '../registry';
-import { MAX_TIMEOUT_MS } from '../contract';
 import { LEASE_MARGIN_MS } from '../../activities/fairness';
 import { dispatchBatch } from './dispatchBatch';
 
@@ -32,8 +30,11 @@ export interface DispatcherOptions {
 
 /** Deliveries claimed at most per statement: enough to fill a burst, few enough that others' claims interleave. */
 const BATCH = 200;
-/** A claim outlives the longest attempt any webhook allows, with the margin a slot has (activities/fairness.ts). */
-export const CLAIM_MS = MAX_TIMEOUT_MS + LEASE_MARGIN_MS;
+/**
+ * A claim's first lease: long enough to read its batch's webhooks, then extended to each webhook's timeout and the
+ * margin a slot has (activities/fairness.ts; dispatchBatch.ts), so a dead worker's deliveries wait no longer than that.
+ */
+export const CLAIM_MS = LEASE_MARGIN_MS;
 /** How often an idle dispatcher looks anyway: for a notification missed, a claim expired, a delivery deferred. */
 export const POLL_MS = 500;
 /** After a registry that failed, the next try waits this long. */
@@ -47,10 +48,7 @@ export class EventDispatcher {
   private woken: (() => void) | undefined;
   private pendingWake = false;
 
-  constructor(private readonly options: DispatcherOptions) {
-    // Every attempt in flight listens on it (to abort at shutdown): as many as the worker's bound, not Node's 10.
-    setMaxListeners(0, this.stopping.signal);
-  }
+  constructor(private readonly options: DispatcherOptions) {}
 
   /** Looks at the outbox now (a publish in this process, a delivery that ended and freed a slot). */
   wake(): void {
@@ -123,13 +121,12 @@ export class EventDispatcher {
   private idle(ms: number): Promise<void> {
     if (this.pendingWake || this.stopping.signal.aborted) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      const woken = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        woken.woken = undefined;
+        this.woken = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, ms);
       this.woken = done;
     });
   }
