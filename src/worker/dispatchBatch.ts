@@ -30,14 +30,21 @@ const FULL_WAIT_MS = 250;
 /** A run that could not be started (Temporal unreachable) is tried again this much later. */
 const START_FAILED_WAIT_MS = 2_000;
 
-/** Dispatches `entries`; calls `ended` once per entry as it leaves this worker's hands. */
-export async function dispatchBatch(deps: BatchDeps, entries: OutboxEntry[], ended: () => void): Promise<void> {
+/**
+ * Dispatches `entries`; calls `ended` once per entry as it leaves this worker's hands, with `dueInMs` for one given
+ * back to the outbox to be claimed again that much later (its webhook had no slot for it yet).
+ */
+export async function dispatchBatch(
+  deps: BatchDeps,
+  entries: OutboxEntry[],
+  ended: (dueInMs?: number) => void,
+): Promise<void> {
   let groups: Group[];
   try {
     groups = await load(deps.registry, entries);
   } catch (err) {
     // Nothing was sent: the claims expire, and the deliveries are claimed again.
-    entries.forEach(ended);
+    entries.forEach(() => ended());
     throw err;
   }
   await Promise.all(groups.map((g) => dispatchGroup(deps, g, ended)));
@@ -64,9 +71,9 @@ async function load(registry: Registry, entries: OutboxEntry[]): Promise<Group[]
   );
 }
 
-async function dispatchGroup(deps: BatchDeps, group: Group, ended: () => void): Promise<void> {
+async function dispatchGroup(deps: BatchDeps, group: Group, ended: (dueInMs?: number) => void): Promise<void> {
   const { webhook, entries, events } = group;
-  const settle = (entry: OutboxEntry, work: () => Promise<void>) => guarded(deps, entry, work).finally(ended);
+  const settle = (entry: OutboxEntry, work: () => Promise<void>) => guarded(deps, entry, work).finally(() => ended());
   if (!webhook || !webhook.active || webhook.disabledAt) {
     await Promise.all(entries.map((e) => settle(e, () => skip(deps, e, events.get(e.eventId)?.type))));
     return;
@@ -89,32 +96,41 @@ async function dispatchGroup(deps: BatchDeps, group: Group, ended: () => void): 
   const handed = toRun.map((e) =>
     settle(e, () => handOver(deps, e, webhook, events.get(e.eventId)?.type ?? '', e.firstWaitMs)),
   );
-  const granted = new Set(await slots(deps.registry, webhook, toSend));
+  const { granted, waitMs } = await slots(deps.registry, webhook, toSend);
   const sent = toSend.map((e) =>
-    settle(e, async () => {
-      if (!granted.has(e.deliveryId)) return deps.registry.outbox.defer(e.deliveryId, FULL_WAIT_MS);
-      await send(deps, e, webhook, group.secrets, events.get(e.eventId)!);
-    }),
+    granted.has(e.deliveryId)
+      ? settle(e, () => send(deps, e, webhook, group.secrets, events.get(e.eventId)!))
+      : guarded(deps, e, () => deps.registry.outbox.defer(e.deliveryId, waitMs)).finally(() => ended(waitMs)),
   );
   await Promise.all([...handed, ...sent]);
 }
 
-/** The deliveries of `entries` that got a slot: all of them at once under a cap, one by one under a rate. */
-async function slots(registry: Registry, webhook: Webhook, entries: OutboxEntry[]): Promise<string[]> {
-  if (entries.length === 0) return [];
+/**
+ * The deliveries of `entries` that got a slot: all of them at once under a cap, one by one under a rate; and how long
+ * the others wait before they are claimed again: under a rate, what the slot refused said (its next spacing, so the
+ * rate is kept without waiting longer), else FULL_WAIT_MS.
+ */
+async function slots(
+  registry: Registry,
+  webhook: Webhook,
+  entries: OutboxEntry[],
+): Promise<{ granted: Set<string>; waitMs: number }> {
+  if (entries.length === 0) return { granted: new Set(), waitMs: FULL_WAIT_MS };
   const leaseMs = toMs(webhook.timeout) + LEASE_MARGIN_MS;
   const holders = entries.map((e) => e.deliveryId);
   if (webhook.ratePerSecond === undefined) {
-    return registry.leases.acquireMany({ webhookId: webhook.id, holders, maxInFlight: webhook.maxInFlight, leaseMs });
+    const { maxInFlight } = webhook;
+    const granted = await registry.leases.acquireMany({ webhookId: webhook.id, holders, maxInFlight, leaseMs });
+    return { granted: new Set(granted), waitMs: FULL_WAIT_MS };
   }
-  const granted: string[] = [];
+  const granted = new Set<string>();
   for (const holder of holders) {
     const { maxInFlight, ratePerSecond } = webhook;
     const slot = await registry.leases.acquire({ webhookId: webhook.id, holder, maxInFlight, ratePerSecond, leaseMs });
-    if (!slot.granted) break;
-    granted.push(holder);
+    if (!slot.granted) return { granted, waitMs: slot.waitMs };
+    granted.add(holder);
   }
-  return granted;
+  return { granted, waitMs: FULL_WAIT_MS };
 }
 
 async function send(deps: BatchDeps, entry: OutboxEntry, webhook: Webhook, secrets: string[], event: HookstepEvent) {

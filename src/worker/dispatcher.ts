@@ -37,6 +37,8 @@ const BATCH = 200;
 export const CLAIM_MS = LEASE_MARGIN_MS;
 /** How often an idle dispatcher looks anyway: for a notification missed, a claim expired, a delivery deferred. */
 export const POLL_MS = 500;
+/** A look for a delivery due again comes this much after it is due (the database's clock decides it is). */
+const DUE_MARGIN_MS = 5;
 /** After a registry that failed, the next try waits this long. */
 const FAILED_WAIT_MS = 2_000;
 
@@ -47,6 +49,8 @@ export class EventDispatcher {
   private readonly batches = new Set<Promise<void>>();
   private woken: (() => void) | undefined;
   private pendingWake = false;
+  /** Looks set for when deliveries given back are due again (by the time, to 5 ms), so a rate's spacing is kept. */
+  private readonly dueTimers = new Map<number, NodeJS.Timeout>();
 
   constructor(private readonly options: DispatcherOptions) {}
 
@@ -59,7 +63,24 @@ export class EventDispatcher {
   /** Claims no more, and returns once every attempt in flight has ended. */
   shutdown(): void {
     this.stopping.abort();
+    for (const timer of this.dueTimers.values()) clearTimeout(timer);
+    this.dueTimers.clear();
     this.wake();
+  }
+
+  /** Looks at the outbox again in `ms`, when a delivery given back is due (unless a look is set for then already). */
+  private wakeIn(ms: number): void {
+    const at = Math.ceil((Date.now() + ms) / DUE_MARGIN_MS) * DUE_MARGIN_MS;
+    if (this.stopping.signal.aborted || this.dueTimers.has(at)) return;
+    const timer = setTimeout(
+      () => {
+        this.dueTimers.delete(at);
+        this.wake();
+      },
+      at + DUE_MARGIN_MS - Date.now(),
+    );
+    timer.unref();
+    this.dueTimers.set(at, timer);
   }
 
   /** Runs until shutdown. Never throws: a registry or Temporal that fails is reported, and tried again. */
@@ -108,9 +129,10 @@ export class EventDispatcher {
       warn: this.warn,
       // No signal: at shutdown the attempts in flight end on their own (each has its deadline), claiming stops.
     };
-    const batch = dispatchBatch(deps, entries, () => {
+    const batch = dispatchBatch(deps, entries, (dueInMs) => {
       this.inFlight -= 1;
       this.wake();
+      if (dueInMs !== undefined) this.wakeIn(dueInMs);
     }).catch((err: unknown) => this.warn('a batch of deliveries failed', { error: (err as Error).message }));
     this.batches.add(batch);
     void batch.finally(() => this.batches.delete(batch));

@@ -1,7 +1,9 @@
 /** @cluster */
 // Event webhooks in time: a webhook's delay is a durable timer (Shoprenter: 10 day), a webhook switched off before
 // its delayed delivery fires is not sent, and Ecwid's success statuses with its 15-minute schedule.
-import { delivered, unique, useEventStack } from '../helpers/events';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { DEFAULT_TENANT } from '../../src/contract';
+import { delivered, dispatched, settled, unique, useEventStack } from '../helpers/events';
 import { firstTimer } from '../helpers/history';
 import { json } from '../helpers/receiver';
 import { registryDatabases } from '../helpers/registry';
@@ -64,10 +66,16 @@ describe.each(registryDatabases())('event webhooks in time, on $name', (database
     };
     const accepted = await stack.api().webhooks.create({ label: 'a', event: type, url: `${r.url}/created`, ...ecwid });
     const refused = await stack.api().webhooks.create({ label: 'b', event: type, url: `${r.url}/accepted`, ...ecwid });
-    const { eventId, workflowId } = await publish(type);
+    const published = await publish(type);
+    const { eventId } = published;
     const { client } = stack.temporal();
-    await client.workflow.getHandle(workflowId).result(); // the fan-out has started both deliveries
-    expect(await client.workflow.getHandle(`${accepted.id}/${eventId}`).result()).toEqual({ status: 201, attempt: 1 });
+    // Both first attempts are made: the 201 settled by the dispatcher (delivered, no run), the 202 handed to its run.
+    expect(await dispatched(stack, published)).toBe(2);
+    const { delivery } = await settled(stack, DEFAULT_TENANT, `${accepted.id}/${eventId}`);
+    expect(delivery).toMatchObject({ state: 'delivered', attempts: 1, lastStatus: 201 });
+    await expect(client.workflow.getHandle(`${accepted.id}/${eventId}`).describe()).rejects.toThrow(
+      WorkflowNotFoundError,
+    );
     const retrying = client.workflow.getHandle(`${refused.id}/${eventId}`);
     const backoff = await firstTimer(retrying);
     expect(backoff).toMatchObject({
@@ -75,6 +83,8 @@ describe.each(registryDatabases())('event webhooks in time, on $name', (database
       summary: `backoff before attempt 2 of ${type} → ${new URL(r.url).host}`,
     });
     expect(r.requests.filter((q) => q.url.startsWith('/accepted'))).toHaveLength(1);
+    const refusedLog = await stack.api().deliveries.get(`${refused.id}/${eventId}`);
+    expect(refusedLog.delivery).toMatchObject({ state: 'pending', attempts: 1, lastStatus: 202 });
     await retrying.terminate('test over: the 15-minute backoff was seen');
   });
 });

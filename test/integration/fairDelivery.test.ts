@@ -1,9 +1,14 @@
-// Fair delivery (issue 20, item 5): a webhook's cap on requests in flight holds across the run's deliveries, its rate
-// spaces them, and a delivery that waits for a slot waits on a timer: no failed attempt in the log, nothing toward
-// disabling the webhook, the same attempt numbers. A slot held by a worker that died is freed when its lease expires.
+// Fair delivery (issue 20, item 5): a webhook's cap on requests in flight holds across its deliveries, its rate
+// spaces them, and a delivery that waits for a slot sends nothing meanwhile: no failed attempt in the log, nothing
+// toward disabling the webhook, the same attempt numbers. A slot held by a worker that died is freed when its lease
+// expires. Since issue 23 a worker's event dispatcher makes first attempts (a delivery waits for a slot in the outbox)
+// and a run makes the retries (it waits on a timer): the cap counts both together.
 // Real dev server, real worker, real receivers on 127.0.0.1, on each registry database.
-import { unique, useEventStack } from '../helpers/events';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
+import { DEFAULT_TENANT } from '../../src/contract';
+import { POLL_MS } from '../../src/worker/dispatcher';
+import { delivered, queued, settled, unique, useEventStack } from '../helpers/events';
 import { timersOf } from '../helpers/history';
 import { json } from '../helpers/receiver';
 import { runCli } from '../helpers/cli';
@@ -16,28 +21,28 @@ const WAITING = /^waiting for a slot: attempt (\d+) of /;
 describe.each(registryDatabases())('fair delivery on $name', (database) => {
   const stack = useEventStack('fair', database);
 
-  /** Publishes `count` events of `type` and waits for their fan-outs, so every delivery run has started. */
-  const publish = async (type: string, count: number) => {
-    const ids = Array.from({ length: count }, () => unique('evt'));
-    const published = [];
-    for (const id of ids)
-      published.push(await stack.api().events.publish({ id, type, entity: { id: 1, type: 'order' } }));
-    await Promise.all(published.map((p) => stack.temporal().client.workflow.getHandle(p.workflowId).result()));
+  /** Publishes events of `type`, one by one (a new id each, or those given); returns their ids. */
+  const publish = async (type: string, count: number, ids = Array.from({ length: count }, () => unique('evt'))) => {
+    for (const id of ids) await stack.api().events.publish({ id, type, entity: { id: 1, type: 'order' } });
     return ids;
   };
-  const result = (webhookId: string, eventId: string) =>
-    stack.temporal().client.workflow.getHandle(`${webhookId}/${eventId}`).result();
+  /** The delivery's result: its run's, or the log's `{ status, attempt }` for one the dispatcher settled. */
+  const result = async (webhookId: string, eventId: string) => (await delivered(stack, eventId))[webhookId];
+  const run = (webhookId: string, eventId: string) =>
+    stack.temporal().client.workflow.getHandle(`${webhookId}/${eventId}`);
   /** The attempts each throttled wait of a delivery run was for (empty: it never waited). */
   const waits = async (webhookId: string, eventId: string) =>
-    (await timersOf(stack.temporal().client.workflow.getHandle(`${webhookId}/${eventId}`)))
+    (await timersOf(run(webhookId, eventId)))
       .map((t) => WAITING.exec(t.summary ?? '')?.[1])
       .filter((a) => a !== undefined)
       .map(Number);
   /** Replays a run's history against the workflow code that recorded it: throttled waits replay as they ran. */
   const replays = async (webhookId: string, eventId: string) => {
-    const handle = stack.temporal().client.workflow.getHandle(`${webhookId}/${eventId}`);
     const workflowBundle = { codePath: process.env.HOOKSTEP_TEST_WORKFLOW_BUNDLE! };
-    await Worker.runReplayHistory({ workflowBundle, dataConverter: testDataConverter() }, await handle.fetchHistory());
+    await Worker.runReplayHistory(
+      { workflowBundle, dataConverter: testDataConverter() },
+      await run(webhookId, eventId).fetchHistory(),
+    );
   };
   /** Takes the webhook's one slot as another worker's request in flight would, once it is free. */
   const occupy = (webhookId: string, holder = unique('other-worker')) =>
@@ -47,65 +52,117 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
     }, 'a free slot');
 
   test(
-    'with maxInFlight 2 the receiver never holds more than 2 requests while 10 events are delivered, and all 10 ' +
-      'arrive once; sdk-typescript#1084: the cap holds for attempt 1 too, which runs as a local activity',
+    "with maxInFlight 2 the receiver never holds more than 2 requests, the dispatcher's first attempts and a run's " +
+      "retries together: the retry waits while the dispatcher's sends hold both slots, the dispatcher sends beside " +
+      'the retry in the slot left, and all 9 events arrive delivered once',
     async () => {
       const type = unique('order.created');
+      const [retried, slow1, slow2, ...rest] = Array.from({ length: 9 }, () => unique('evt'));
+      /** Held answers: the two slow first attempts until the run has waited, then the retry until others passed it. */
+      const gate = () => {
+        let release = () => {};
+        const opened = new Promise<void>((resolve) => (release = resolve));
+        return { release, opened };
+      };
+      const slowGate = gate();
+      const retryGate = gate();
       let open = 0;
       let peak = 0;
-      const receiver = await stack.receiver((_req, res) => {
+      const seen = new Set<string>();
+      /** The events whose first attempt arrived while the retry was at the receiver. */
+      const besideRetry: string[] = [];
+      let retryOpen = false;
+      const receiver = await stack.receiver(async (req, res) => {
         peak = Math.max(peak, ++open);
-        setTimeout(() => {
-          open--;
-          json(res, 200, { ok: true });
-        }, 300);
+        const eventId = String(req.headers['webhook-id']).split('/')[1];
+        const again = seen.has(eventId);
+        seen.add(eventId);
+        if (retryOpen && !again) besideRetry.push(eventId);
+        const fails = eventId === retried && !again;
+        if (eventId === retried && again) {
+          retryOpen = true;
+          await retryGate.opened;
+          retryOpen = false;
+        } else if (eventId === slow1 || eventId === slow2) await slowGate.opened;
+        else await new Promise((resolve) => setTimeout(resolve, 300));
+        open--;
+        json(res, fails ? 503 : 200, { ok: !fails });
       });
-      const webhook = await stack
-        .api()
-        .webhooks.create({ label: 'capped', event: type, url: receiver.url, maxInFlight: 2 });
+      const webhook = await stack.api().webhooks.create({
+        label: 'capped',
+        event: type,
+        url: receiver.url,
+        maxInFlight: 2,
+        retry: { maximumAttempts: 3, initialInterval: '1s', backoffCoefficient: 1 },
+      });
       expect(webhook.maxInFlight).toBe(2);
-      const events = await publish(type, 10);
-      const results = await Promise.all(events.map((e) => result(webhook.id, e)));
-      expect(results).toEqual(events.map(() => ({ status: 200, attempt: 1 })));
+      // The retried event fails its first attempt; its retry is due 1 s later, while the dispatcher's two slow sends
+      // hold both slots: its run waits for attempt 2.
+      await publish(type, 3, [retried, slow1, slow2]);
+      await until(async () => ((await waits(webhook.id, retried)).includes(2) ? true : undefined), 'a wait');
+      expect(receiver.requests).toHaveLength(3);
+      slowGate.release();
+      await receiver.waitFor(4);
+      expect(receiver.requests[3].headers['webhook-id']).toBe(`${webhook.id}/${retried}`);
+      // While the run's retry holds one slot, the dispatcher sends these through the other, one at a time.
+      await publish(type, rest.length, rest);
+      await until(() => Promise.resolve(besideRetry.length >= 2 || undefined), 'first attempts beside the retry');
+      retryGate.release();
+      const results = await Promise.all([retried, slow1, slow2, ...rest].map((e) => result(webhook.id, e)));
+      expect(results).toEqual([{ status: 200, attempt: 2 }, ...Array(8).fill({ status: 200, attempt: 1 })]);
       expect(peak).toBeLessThanOrEqual(2);
       expect(peak).toBe(2);
+      expect(rest).toEqual(expect.arrayContaining(besideRetry));
       const ids = receiver.requests.map((r) => r.headers['webhook-id']);
-      expect(new Set(ids).size).toBe(10);
+      expect(new Set(ids).size).toBe(9);
       expect(ids).toHaveLength(10);
-      // Some waited (otherwise the cap was never tested), each for attempt 1, and logged one delivered attempt.
-      const waited = (await Promise.all(events.map((e) => waits(webhook.id, e)))).flat();
-      expect(waited.length).toBeGreaterThan(0);
-      expect(new Set(waited)).toEqual(new Set([1]));
-      for (const e of events) {
+      // The run waited for its attempt 2 only (the dispatcher's sends held the slots), and replays as it ran.
+      expect(new Set(await waits(webhook.id, retried))).toEqual(new Set([2]));
+      await replays(webhook.id, retried);
+      // Only the retried delivery has a run; the dispatcher settled the others on attempt 1.
+      for (const e of [retried, slow1, slow2, ...rest]) {
         const { delivery, attempts } = await stack.api().deliveries.get(`${webhook.id}/${e}`);
-        expect(delivery).toMatchObject({ state: 'delivered', attempts: 1 });
-        expect(attempts.map((a) => a.failureType)).toEqual([undefined]);
+        const failures = e === retried ? ['HttpRetryableStatus', undefined] : [undefined];
+        expect(delivery).toMatchObject({ state: 'delivered', attempts: failures.length });
+        expect(attempts.map((a) => a.failureType)).toEqual(failures);
+        if (e !== retried) await expect(run(webhook.id, e).describe()).rejects.toThrow(WorkflowNotFoundError);
       }
       expect(await stack.registry().leases.count(webhook.id)).toEqual({ inFlight: 0, waiting: 0 });
     },
     60_000,
   );
 
-  test('convoy#1927: a rate of 5 per second spaces 6 deliveries 200 ms apart (a burst is not sent at once)', async () => {
-    const type = unique('order.created');
-    const receiver = await stack.receiver((_req, res) => json(res, 200, { ok: true }));
-    const webhook = await stack
-      .api()
-      .webhooks.create({ label: 'paced', event: type, url: receiver.url, ratePerSecond: 5 });
-    const events = await publish(type, 6);
-    await Promise.all(events.map((e) => result(webhook.id, e)));
-    const at = receiver.requests.map((r) => r.at).sort((a, b) => a - b);
-    expect(at).toHaveLength(6);
-    // Spaced by the database's clock when each slot is given; between that and the receiver a request takes a few
-    // milliseconds more or less (building, signing, the socket), so each gap is checked with room for that.
-    const gaps = at.slice(1).map((t, i) => t - at[i]);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(100);
-    expect(at[5] - at[0]).toBeGreaterThanOrEqual(5 * 200 - 100);
-  }, 60_000);
+  test(
+    'convoy#1927: a rate of 5 per second spaces 6 deliveries 200 ms apart (a burst is not sent at once), and the ' +
+      'dispatcher keeps that pace: a delivery the rate refused is sent when its spacing allows, not at its next poll',
+    async () => {
+      const type = unique('order.created');
+      const receiver = await stack.receiver((_req, res) => json(res, 200, { ok: true }));
+      const webhook = await stack
+        .api()
+        .webhooks.create({ label: 'paced', event: type, url: receiver.url, ratePerSecond: 5 });
+      const events = await publish(type, 6);
+      const results = await Promise.all(events.map((e) => result(webhook.id, e)));
+      expect(results).toEqual(events.map(() => ({ status: 200, attempt: 1 })));
+      // Every first attempt was the dispatcher's: no delivery has a run.
+      for (const e of events) await expect(run(webhook.id, e).describe()).rejects.toThrow(WorkflowNotFoundError);
+      const at = receiver.requests.map((r) => r.at).sort((a, b) => a - b);
+      expect(at).toHaveLength(6);
+      // Spaced by the database's clock when each slot is given; between that and the receiver a request takes a few
+      // milliseconds more or less (building, signing, the socket), so each gap is checked with room for that.
+      const gaps = at.slice(1).map((t, i) => t - at[i]);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(100);
+      expect(at[5] - at[0]).toBeGreaterThanOrEqual(5 * 200 - 100);
+      // And at that rate: most gaps well under two spacings (the dispatcher's poll, 500 ms, would make them longer).
+      const median = [...gaps].sort((a, b) => a - b)[2];
+      expect(median).toBeLessThan(Math.min(2 * 200, POLL_MS));
+    },
+    60_000,
+  );
 
   test(
     'convoy#676: a delivery that waits for a slot stays pending, logs no failed attempt and counts nothing toward ' +
-      'disabling its webhook (disableAfter 1)',
+      'disabling its webhook (disableAfter 1); it waits in the outbox, not in a run',
     async () => {
       const type = unique('order.created');
       const receiver = await stack.receiver((_req, res) => json(res, 200, { ok: true }));
@@ -118,7 +175,10 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
       });
       const holder = await occupy(webhook.id);
       const [event] = await publish(type, 1);
-      await until(async () => ((await waits(webhook.id, event)).length >= 2 ? true : undefined), 'two waits');
+      // Long enough for the dispatcher to look at the outbox three times: each time the webhook has no slot free.
+      await new Promise((resolve) => setTimeout(resolve, 3 * POLL_MS));
+      expect(await queued(stack.registry(), DEFAULT_TENANT, event)).toBe(1);
+      await expect(run(webhook.id, event).describe()).rejects.toThrow(WorkflowNotFoundError);
       const { delivery, attempts } = await stack.api().deliveries.get(`${webhook.id}/${event}`);
       expect(delivery).toMatchObject({ state: 'pending', attempts: 0 });
       expect(attempts).toEqual([]);
@@ -127,10 +187,12 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
       expect(waiting).toMatchObject({ consecutiveFailures: 0 });
       expect(waiting.disabledAt).toBeUndefined();
       await stack.registry().leases.release(webhook.id, holder);
+      expect((await settled(stack, DEFAULT_TENANT, `${webhook.id}/${event}`)).delivery.state).toBe('delivered');
       expect(await result(webhook.id, event)).toEqual({ status: 200, attempt: 1 });
       expect((await stack.api().deliveries.get(`${webhook.id}/${event}`)).attempts).toHaveLength(1);
+      expect(receiver.requests).toHaveLength(1);
       expect((await stack.api().webhooks.get(webhook.id)).disabledAt).toBeUndefined();
-      await replays(webhook.id, event);
+      await expect(run(webhook.id, event).describe()).rejects.toThrow(WorkflowNotFoundError);
     },
     60_000,
   );
@@ -172,6 +234,7 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
     'a slot held by a worker that died is free once its lease expires, and not before, not even to its own run ' +
       '(a worker that seems dead may still be sending); a turn kept for an attempt is taken over by it',
     async () => {
+      // A run's attempt that died holding its slot (LeaseRepository.acquire).
       const { leases } = stack.registry();
       const webhook = await stack
         .api()
@@ -195,6 +258,43 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
       expect(await leases.acquire(waiter)).toEqual({ granted: true });
       expect(await leases.count(webhook.id)).toEqual({ inFlight: 1, waiting: 1 });
       await leases.release(webhook.id, waiter.holder);
+    },
+  );
+
+  test(
+    'a slot held by a dispatcher that died mid-send is free once its lease expires, and not before: the next ' +
+      "dispatcher to claim that delivery gets no slot for it (it may still be on the wire), nor a run's attempt beyond " +
+      'the cap, while the slots left go to others',
+    async () => {
+      const { leases } = stack.registry();
+      const webhook = await stack
+        .api()
+        .webhooks.create({ label: 'dispatched', event: unique('t'), url: 'https://a.example/h' });
+      const [sending, next, later] = [unique('wh/evt-a'), unique('wh/evt-b'), unique('wh/evt-c')];
+      const batch = { webhookId: webhook.id, maxInFlight: 2, leaseMs: 1_000 };
+      // The dead dispatcher's send (LeaseRepository.acquireMany, the dispatcher's batch).
+      expect(await leases.acquireMany({ ...batch, holders: [sending] })).toEqual([sending]);
+      // Its claim expired and another dispatcher has the delivery again: no second send beside the first, and the
+      // dead send still counts toward the cap of 2.
+      expect(await leases.acquireMany({ ...batch, holders: [sending, next], leaseMs: 60_000 })).toEqual([next]);
+      expect(await leases.acquireMany({ ...batch, holders: [later], leaseMs: 60_000 })).toEqual([]);
+      const run = { webhookId: webhook.id, holder: unique('run'), maxInFlight: 2, leaseMs: 60_000 };
+      expect(await leases.acquire(run)).toMatchObject({ granted: false });
+      expect(await leases.count(webhook.id)).toEqual({ inFlight: 2, waiting: 1 });
+      // Once its lease expires, the delivery is sent again under the slot it frees, and nothing else fits.
+      await until(
+        async () =>
+          (await leases.acquireMany({ ...batch, holders: [sending], leaseMs: 60_000 })).length ? true : undefined,
+        'expiry',
+        5_000,
+      );
+      expect(await leases.count(webhook.id)).toEqual({ inFlight: 2, waiting: 1 });
+      expect(await leases.acquireMany({ ...batch, holders: [later] })).toEqual([]);
+      await leases.release(webhook.id, sending);
+      await leases.release(webhook.id, next);
+      expect(await leases.acquire(run)).toEqual({ granted: true });
+      await leases.release(webhook.id, run.holder);
+      expect(await leases.count(webhook.id)).toEqual({ inFlight: 0, waiting: 0 });
     },
   );
 

@@ -2,15 +2,17 @@
 // Endpoint health (issue 20, item 4): a webhook is disabled after `disableAfter` consecutive failed deliveries and at
 // once on 410 Gone, with the reason and time on it; a disabled webhook gets no new deliveries and its delayed ones
 // end skipped; one call enables it again; `?health=failing` lists the failing ones; all in the key's tenant scope.
+// Since issue 23 a worker's event dispatcher makes each delivery's first attempt: one settled by it (delivered, or
+// failed for good) has no run, and its outcome is the delivery log's; one retried or delayed has its run.
 // Real dev server, real worker, real receivers on 127.0.0.1, on each registry database.
-import { WorkflowFailedError } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { openRegistry } from '../../src/registry';
 import { openDb } from '../../src/registry/db';
 import { MIGRATIONS, migrate } from '../../src/registry/migrations';
 import { createApiClient, type ApiClient } from '../../src/client/api';
 import { DEFAULT_TENANT, OPERATOR_SCOPE, type Webhook } from '../../src/contract';
 import { runCli } from '../helpers/cli';
-import { unique, useEventStack } from '../helpers/events';
+import { dispatched, settled, unique, useEventStack } from '../helpers/events';
 import { firstTimer } from '../helpers/history';
 import { json } from '../helpers/receiver';
 import { registryDatabases, registryLocations } from '../helpers/registry';
@@ -56,20 +58,34 @@ describe.each(registryDatabases())('endpoint health on $name', (database) => {
   const stack = useEventStack('webhook-health', database);
   const once = { maximumAttempts: 1 };
 
-  /** Publishes one event of `type` and waits for its fan-out; returns the event's id and how many it started. */
+  /**
+   * Publishes one event of `type` and waits until its deliveries left the outbox (settled by the dispatcher, or handed
+   * to their runs); returns the event's id and how many deliveries the publish queued.
+   */
   const publish = async (type: string, api: ApiClient = stack.api()) => {
     const published = await api.events.publish({ id: unique('evt'), type, entity: { id: 1, type: 'order' } });
-    const fanOut = await stack.temporal().client.workflow.getHandle(published.workflowId).result();
-    return { eventId: published.eventId, fanOut: fanOut as { started: number; existing: number } };
+    return { eventId: published.eventId, deliveries: await dispatched(stack, published) };
   };
-  /** How the delivery of `eventId` to `webhook` ended: its result, or its failure's type. */
-  const outcome = async (webhook: { id: string }, eventId: string): Promise<unknown> => {
+  /**
+   * How the delivery of `eventId` to `webhook` ended: its run's result or failure's type when it has a run (a retry,
+   * a delay); else, as the dispatcher settled it on attempt 1, the log's `{ status, attempt }` or its last attempt's
+   * failure type (the same a failed run's failure carried).
+   */
+  const outcome = async (webhook: { id: string; tenant: string }, eventId: string): Promise<unknown> => {
+    const id = `${webhook.id}/${eventId}`;
+    const { delivery, attempts } = await settled(stack, webhook.tenant, id);
     try {
-      return await stack.temporal().client.workflow.getHandle(`${webhook.id}/${eventId}`).result();
+      return await stack.temporal().client.workflow.getHandle(id).result();
     } catch (err) {
-      if (!(err instanceof WorkflowFailedError)) throw err;
-      return { failed: (err.cause as { type?: string } | undefined)?.type };
+      if (err instanceof WorkflowFailedError) return { failed: (err.cause as { type?: string } | undefined)?.type };
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
     }
+    if (delivery.state === 'delivered') return { status: delivery.lastStatus, attempt: delivery.attempts };
+    if (delivery.state === 'failed') {
+      expect(delivery.lastFailureType).toBe(attempts.at(-1)?.failureType);
+      return { failed: attempts.at(-1)?.failureType };
+    }
+    return { state: delivery.state };
   };
   const store = async () => {
     const tenant = unique('store');
@@ -89,8 +105,8 @@ describe.each(registryDatabases())('endpoint health on $name', (database) => {
     expect(hook).toMatchObject({ disableAfter: 5, consecutiveFailures: 0 });
     expect(hook.disabledAt).toBeUndefined();
     for (let n = 1; n <= 5; n++) {
-      const { eventId, fanOut } = await publish(type);
-      expect(fanOut.started).toBe(1);
+      const { eventId, deliveries } = await publish(type);
+      expect(deliveries).toBe(1);
       expect(await outcome(hook, eventId)).toEqual({ failed: 'HttpRetryableStatus' });
       const now = await stack.api().webhooks.get(hook.id);
       if (n < 5)
@@ -107,7 +123,7 @@ describe.each(registryDatabases())('endpoint health on $name', (database) => {
     expect(disabled.active).toBe(true);
 
     const sixth = await publish(type);
-    expect(sixth.fanOut).toEqual({ started: 0, existing: 0 });
+    expect(sixth.deliveries).toBe(0);
     expect(r.requests).toHaveLength(5);
   });
 
@@ -132,7 +148,7 @@ describe.each(registryDatabases())('endpoint health on $name', (database) => {
       disabledReason: undefined,
     });
     const next = await publish(type);
-    expect(next.fanOut.started).toBe(1);
+    expect(next.deliveries).toBe(1);
     expect(await outcome(kept, next.eventId)).toEqual({ failed: 'HttpClientError' });
     expect(r.requests.map((q) => q.url).sort()).toEqual(['/gone', '/kept', '/kept']);
   });
@@ -201,7 +217,7 @@ describe.each(registryDatabases())('endpoint health on $name', (database) => {
     const first = await publish(type);
     expect(await outcome(hook, first.eventId)).toEqual({ failed: 'HttpClientError' });
     status = 200;
-    expect((await publish(type)).fanOut.started).toBe(0);
+    expect((await publish(type)).deliveries).toBe(0);
 
     const env = { HOOKSTEP_API_URL: stack.apiUrl(), HOOKSTEP_API_KEY: stack.apiKey };
     const shown = await runCli(['webhooks', 'get', hook.id], env);
@@ -224,7 +240,7 @@ describe.each(registryDatabases())('endpoint health on $name', (database) => {
     expect(JSON.parse(changed.stdout)).toMatchObject({ disableAfter: 3, consecutiveFailures: 0 });
 
     const third = await publish(type);
-    expect(third.fanOut.started).toBe(1);
+    expect(third.deliveries).toBe(1);
     expect(await outcome(hook, third.eventId)).toEqual({ status: 200, attempt: 1 });
     expect(r.requests).toHaveLength(2);
   });
