@@ -90,7 +90,7 @@ async function dispatchGroup(deps: BatchDeps, group: Group, ended: (dueInMs?: nu
     );
   } catch (err) {
     deps.warn('could not extend the claims of a webhook', { webhookId: webhook.id, error: (err as Error).message });
-    entries.forEach(ended);
+    entries.forEach(() => ended());
     return;
   }
   const handed = toRun.map((e) =>
