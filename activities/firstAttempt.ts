@@ -54,7 +54,7 @@ export async function firstAttempt(deps: FirstAttemptDeps, input: FirstAttemptIn
       const req = requestOrFail(webhook, event, secrets, entry.deliveryId);
       const policy = { timeoutMs: toMs(webhook.timeout), retry, successStatuses: webhook.successStatuses };
       const result = await observeAttempt(deps.observer, facts, deps.attemptLog, () =>
-        trackHealth(deps.registry.health, { tenant: entry.tenant, webhook, ...facts }, deps.warn, () =>
+        trackHealth(healthOf(deps, webhook), { tenant: entry.tenant, webhook, ...facts }, deps.warn, () =>
           send(req, policy, { agent: deps.agent, attempt, signal: deps.signal }),
         ),
       );
@@ -67,6 +67,19 @@ export async function firstAttempt(deps: FirstAttemptDeps, input: FirstAttemptIn
     if (!after) return { settled: 'failed' };
     return { retry: true, waitMs: retryAfterMsOf(err) ?? after.firstBackoffMs };
   }
+}
+
+/**
+ * The health writes this attempt needs: a success resets a count that is 0 already (as read with the webhook for
+ * this batch) with no write. A failure that raced with it is counted as ever (its own statement).
+ */
+function healthOf(
+  deps: FirstAttemptDeps,
+  webhook: Webhook,
+): Pick<FirstAttemptDeps['registry']['health'], 'delivered' | 'failed'> {
+  const { health } = deps.registry;
+  if (webhook.consecutiveFailures > 0) return health;
+  return { delivered: async () => undefined, failed: (tenant, id, failure) => health.failed(tenant, id, failure) };
 }
 
 function requestOrFail(webhook: Webhook, event: HookstepEvent, secrets: string[], messageId: string) {

@@ -24,7 +24,7 @@ export type HealthWarn = (message: string, meta: Record<string, unknown>) => voi
  * is logged, never thrown: failing the attempt for it would send a delivered request again.
  */
 export async function trackHealth<T>(
-  health: WebhookHealthRepository,
+  health: Pick<WebhookHealthRepository, 'delivered' | 'failed'>,
   facts: HealthFacts,
   warn: HealthWarn,
   send: () => Promise<T>,

@@ -33,10 +33,9 @@ export async function publishEvent(
     occurredAt: input.occurredAt ?? new Date().toISOString(),
   };
   const { tenant } = event;
-  const listening = await deps.registry.automations.subscribers(tenant, event.type, undefined, 1);
-  const { duplicate, queued } = await deps.registry.outbox.publish(event, listening.length > 0);
+  const { duplicate, queued, automations } = await deps.registry.outbox.publish(event);
   const published = { eventId: event.id, tenant, deliveries: queued, duplicate };
-  if (duplicate || listening.length === 0) return published;
+  if (duplicate || !automations) return published;
   const workflowId = fanOutWorkflowId(tenant, event.id);
   try {
     await deps.client.workflow.start('eventFanOut', {

@@ -44,42 +44,39 @@ export class OutboxRepository {
    * delivery to each active, receiving webhook of its tenant and type (`scheduled` when the webhook delays, else
    * `pending`) and queues it here. A delivery logged already (a publish retried) is queued no second time. Returns
    * whether the event had been published before (its fan-out marked started: nothing new is sent), and how many
-   * deliveries this call queued. `fanOutPending`: leave the event unmarked, for the caller to start its automations'
-   * fan-out and mark it then.
+   * deliveries this call queued, and whether active automations of the tenant listen on its type: then the event is
+   * left unmarked, for the caller to start their fan-out and mark it then.
    */
-  async publish(event: HookstepEvent, fanOutPending: boolean): Promise<{ duplicate: boolean; queued: number }> {
-    return this.db.transaction(async (tx) => {
-      await tx.query(
-        'insert into events (tenant, id, type, body) values ($1, $2, $3, $4::json) on conflict (tenant, id) do nothing',
-        [event.tenant, event.id, event.type, JSON.stringify(event)],
-      );
-      const [row] = await tx.query<{ started: boolean }>(
-        'select fan_out_started_at is not null as started from events where tenant = $1 and id = $2 for update',
-        [event.tenant, event.id],
-      );
-      if (row.started) return { duplicate: true, queued: 0 };
-      const queued = await tx.query(
-        `with hooks as (
-           select id, jsonb_typeof(config -> 'delay') = 'object' as delayed from webhooks
-           where tenant = $1 and event = $3 and active and disabled_at is null),
-         logged as (
-           insert into deliveries (id, tenant, webhook_id, event_id, event_type, state)
-           select h.id || '/' || $2::text, $1::text, h.id, $2::text, $3::text,
-             case when h.delayed then 'scheduled' else 'pending' end from hooks h
-           on conflict (id) do nothing returning id, webhook_id)
+  async publish(event: HookstepEvent): Promise<{ duplicate: boolean; queued: number; automations: boolean }> {
+    // One statement (the publish path's cost is counted in statements, issue 23). The upsert locks the event's row,
+    // so a concurrent publish of the same id waits for this one, then finds it marked (a duplicate) or, while its
+    // automations' fan-out is pending, queues nothing twice. The type is the stored event's: its first body is kept.
+    const [row] = await this.db.query<{ fresh: number; queued: number; automations: boolean }>(
+      `with listening as (
+         select exists (select 1 from automations where tenant = $1 and event = $3 and active) as yes),
+       ev as (
+         insert into events (tenant, id, type, body, fan_out_started_at)
+         values ($1, $2, $3, $4::json, case when (select yes from listening) then null else now() end)
+         on conflict (tenant, id) do update set fan_out_started_at = excluded.fan_out_started_at
+           where events.fan_out_started_at is null
+         returning type),
+       hooks as (
+         select w.id, jsonb_typeof(w.config -> 'delay') = 'object' as delayed from webhooks w join ev on w.event = ev.type
+         where w.tenant = $1 and w.active and w.disabled_at is null),
+       logged as (
+         insert into deliveries (id, tenant, webhook_id, event_id, event_type, state)
+         select h.id || '/' || $2::text, $1::text, h.id, $2::text, (select type from ev),
+           case when h.delayed then 'scheduled' else 'pending' end from hooks h
+         on conflict (id) do nothing returning id, webhook_id),
+       queued as (
          insert into delivery_outbox (delivery_id, tenant, webhook_id, event_id)
-         select id, $1::text, webhook_id, $2::text from logged returning delivery_id`,
-        [event.tenant, event.id, event.type],
-      );
-      if (queued.length > 0) await tx.query('select pg_notify($1, $2)', [OUTBOX_CHANNEL, '']);
-      if (!fanOutPending) {
-        await tx.query('update events set fan_out_started_at = now() where tenant = $1 and id = $2', [
-          event.tenant,
-          event.id,
-        ]);
-      }
-      return { duplicate: false, queued: queued.length };
-    });
+         select id, $1::text, webhook_id, $2::text from logged returning delivery_id),
+       notified as (select pg_notify($5, '') from (select 1 from queued limit 1) as any_queued)
+       select (select count(*) from ev)::int as fresh, (select count(*) from queued)::int as queued,
+         (select count(*) from notified)::int as notified, (select yes from listening) as automations`,
+      [event.tenant, event.id, event.type, JSON.stringify(event), OUTBOX_CHANNEL],
+    );
+    return { duplicate: row.fresh === 0, queued: row.queued, automations: row.automations };
   }
 
   /**
@@ -148,6 +145,18 @@ export class OutboxRepository {
   /** The delivery left the outbox: settled by its first attempt, or handed to its own run. */
   async done(deliveryId: string): Promise<void> {
     await this.db.query('delete from delivery_outbox where delivery_id = $1', [deliveryId]);
+  }
+
+  /** done() and unpark() in one statement: a delivery sent in a slot of `webhookId` ended and freed it. */
+  async doneFreeing(deliveryId: string, webhookId: string): Promise<void> {
+    await this.db.query(
+      `with gone as (delete from delivery_outbox where delivery_id = $1)
+       update delivery_outbox set not_before = null where delivery_id = (
+         select delivery_id from delivery_outbox
+         where webhook_id = $2 and claimed_by is null and not_before > now() and delivery_id <> $1
+         order by seq limit 1)`,
+      [deliveryId, webhookId],
+    );
   }
 
   /** Attempt 1 failed and will be retried by a run: recorded before the run starts, so a crash cannot send it again. */

@@ -175,6 +175,27 @@ export class WebhookRepository {
     });
   }
 
+  /**
+   * A webhook in the scope with every secret that signs now (newest first), in one query: what an attempt needs of
+   * it. Undefined when missing or another tenant's.
+   */
+  async withSecrets(
+    scope: TenantScope,
+    id: string,
+    now = new Date(),
+  ): Promise<{ webhook: Webhook; secrets: string[] } | undefined> {
+    const [row] = await this.db.query<Row & { secrets: { secret: string; key_id: string | null }[] }>(
+      `select ${COLUMNS}, coalesce((select json_agg(json_build_object('secret', s.secret, 'key_id', s.key_id)
+           order by s.seq desc) from webhook_secrets s
+         where s.webhook_id = webhooks.id and (s.expires_at is null or s.expires_at > $3)), '[]') as secrets
+       from webhooks where id = $1 and ${IN_SCOPE(2)}`,
+      [id, scopedTenant(scope) ?? null, now],
+    );
+    if (!row) return undefined;
+    const secrets = row.secrets.map((r) => this.box.open({ secret: r.secret, keyId: r.key_id }, id));
+    return { webhook: toWebhook(row), secrets };
+  }
+
   /** Every secret that signs now, newest first (by insertion: clocks of the app and the database may differ). */
   async signingSecrets(scope: TenantScope, id: string, now = new Date()): Promise<string[]> {
     const rows = await this.db.query<{ secret: string; key_id: string | null }>(

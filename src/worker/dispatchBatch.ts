@@ -62,10 +62,8 @@ async function load(registry: Registry, entries: OutboxEntry[]): Promise<Group[]
   return Promise.all(
     [...byWebhook].map(async ([webhookId, group]) => {
       const scope = tenantScope(group[0].tenant);
-      const [webhook, secrets] = await Promise.all([
-        registry.webhooks.get(scope, webhookId),
-        registry.webhooks.signingSecrets(scope, webhookId),
-      ]);
+      const found = await registry.webhooks.withSecrets(scope, webhookId);
+      const [webhook, secrets] = found ? [found.webhook, found.secrets] : [undefined, []];
       return { webhook, secrets, entries: group, events: events.get(group[0].tenant) ?? new Map() };
     }),
   );
@@ -138,18 +136,16 @@ async function send(deps: BatchDeps, entry: OutboxEntry, webhook: Webhook, secre
   try {
     outcome = await firstAttempt(deps, { entry, webhook, secrets, event });
   } finally {
-    // The slot freed lets the webhook's next parked delivery go (it waited in the outbox, not on a timer).
-    await deps.registry.leases
-      .release(webhook.id, entry.deliveryId)
-      .then(() => deps.registry.outbox.unpark(webhook.id))
-      .catch((err: unknown) => {
-        deps.warn('could not free a slot of a webhook', { webhookId: webhook.id, error: (err as Error).message });
-      });
+    await deps.registry.leases.release(webhook.id, entry.deliveryId).catch((err: unknown) => {
+      deps.warn('could not free a slot of a webhook', { webhookId: webhook.id, error: (err as Error).message });
+    });
   }
-  if ('settled' in outcome) return deps.registry.outbox.done(entry.deliveryId);
+  // The slot freed lets the webhook's next parked delivery go (it waited in the outbox, not on a timer).
+  if ('settled' in outcome) return deps.registry.outbox.doneFreeing(entry.deliveryId, webhook.id);
   // Recorded before the run starts: a claim after a crash starts the run, and never sends attempt 1 again.
   await deps.registry.outbox.firstFailed(entry.deliveryId, outcome.waitMs);
   await handOver(deps, entry, webhook, event.type, outcome.waitMs);
+  await deps.registry.outbox.unpark(webhook.id);
 }
 
 /** Starts the delivery's own run (refused by its ID when it exists: then it was started before), then leaves. */
