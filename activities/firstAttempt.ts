@@ -79,7 +79,7 @@ function healthOf(
 ): Pick<FirstAttemptDeps['registry']['health'], 'delivered' | 'failed'> {
   const { health } = deps.registry;
   if (webhook.consecutiveFailures > 0) return health;
-  return { delivered: async () => undefined, failed: (tenant, id, failure) => health.failed(tenant, id, failure) };
+  return { delivered: () => Promise.resolve(), failed: (tenant, id, failure) => health.failed(tenant, id, failure) };
 }
 
 function requestOrFail(webhook: Webhook, event: HookstepEvent, secrets: string[], messageId: string) {

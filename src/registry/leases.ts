@@ -31,7 +31,7 @@ export const MAX_WAIT_MS = 60_000;
 /** A waiter that stopped asking (its run was terminated) leaves the queue this long after its last wait ended. */
 export const WAITER_GRACE_MS = 30_000;
 /** An arbitrary constant naming fair delivery's advisory locks, one per webhook (its id's hash). */
-const LEASE_LOCK = 7_283_915;
+export const LEASE_LOCK = 7_283_915;
 /** The weight of the newest request in a webhook's average hold time. */
 const NEWEST_WEIGHT = 0.2;
 

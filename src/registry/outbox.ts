@@ -7,8 +7,8 @@
 // webhook's timeout and a margin. `first_wait_ms` records a first attempt that failed and must be retried, so a
 // claim after a crash hands it to its run rather than sending attempt 1 again.
 import type { HookstepEvent } from '../contract';
-import { DEFAULT_MAX_IN_FLIGHT } from '../contract/fairness';
 import type { Db } from './db';
+import { claimWithSlots } from './outboxClaim';
 
 /** The channel a publish notifies (in its transaction, so on commit) and dispatchers listen on. */
 export const OUTBOX_CHANNEL = 'hookstep_outbox';
@@ -19,16 +19,10 @@ export interface OutboxEntry {
   tenant: string;
   webhookId: string;
   eventId: string;
+  /** A slot of its webhook's was taken with the claim: it may be sent at once (and the slot must be released). */
+  slotted: boolean;
   /** Set when attempt 1 failed retryably: the wait before attempt 2, which its run makes. */
   firstWaitMs?: number;
-}
-
-interface EntryRow {
-  delivery_id: string;
-  tenant: string;
-  webhook_id: string;
-  event_id: string;
-  first_wait_ms: number | null;
 }
 
 /** A delivery whose webhook was full when looked at waits this long at most before it is looked at again. */
@@ -80,39 +74,20 @@ export class OutboxRepository {
   }
 
   /**
-   * Claims up to `limit` deliveries due now for `worker`, for `leaseMs`, taken from the head of the queue: per webhook,
-   * no more than the slots its cap leaves free (requests in flight across every worker, webhook_leases). The others
-   * looked at are parked for `parkMs` (due again then, or sooner when a slot of their webhook frees: release()), so a
-   * webhook's backlog waits here, in the database, out of the way of other webhooks' deliveries, and a claim reads only
-   * the head of the queue. The slots are then taken for real (LeaseRepository.acquireMany); a claim is a lease on rows.
+   * Claims up to `limit` deliveries due now for `worker`, for `leaseMs`, from the head of the queue, each that will be
+   * sent with its slot of the webhook's cap taken (outboxClaim.ts). Per webhook, no more than its cap leaves slots for;
+   * the others looked at are parked for `parkMs` (due again then, or sooner when a slot of their webhook frees:
+   * unpark()), so a webhook's backlog waits here, in the database, out of the way of other webhooks' deliveries, and a
+   * claim reads only the head of the queue.
    */
   async claim(worker: string, limit: number, leaseMs: number, parkMs = PARK_MS): Promise<OutboxEntry[]> {
-    const rows = await this.db.query<EntryRow>(
-      `with head as (
-         select delivery_id, webhook_id, seq from delivery_outbox
-         where not_before is null or not_before < now() order by seq limit $2 for update skip locked),
-       busy as (
-         select webhook_id, count(*)::int as n from webhook_leases
-         where webhook_id in (select webhook_id from head) and kind <> 'wait' and expires_at >= now()
-         group by webhook_id),
-       ranked as (
-         select h.delivery_id, row_number() over (partition by h.webhook_id order by h.seq) <=
-           coalesce((w.config ->> 'maxInFlight')::int, $4::int) - coalesce(b.n, 0) as mine
-         from head h left join webhooks w on w.id = h.webhook_id left join busy b on b.webhook_id = h.webhook_id),
-       marked as (
-         update delivery_outbox o set
-           not_before = now() + case when r.mine then ${MS(3)} else ${MS(5)} end,
-           claimed_by = case when r.mine then $1 end
-         from ranked r where o.delivery_id = r.delivery_id
-         returning o.delivery_id, o.tenant, o.webhook_id, o.event_id, o.first_wait_ms, r.mine)
-       select * from marked where mine order by delivery_id`,
-      [worker, limit, leaseMs, DEFAULT_MAX_IN_FLIGHT, parkMs],
-    );
+    const rows = await this.db.transaction((tx) => claimWithSlots(tx, worker, limit, leaseMs, parkMs));
     return rows.map((r) => ({
       deliveryId: r.delivery_id,
       tenant: r.tenant,
       webhookId: r.webhook_id,
       eventId: r.event_id,
+      slotted: r.slotted,
       ...(r.first_wait_ms === null ? {} : { firstWaitMs: r.first_wait_ms }),
     }));
   }
@@ -131,14 +106,20 @@ export class OutboxRepository {
   }
 
   /**
-   * Extends claimed deliveries' lease to `ms` from now: once their webhook is known, to its timeout and a margin, so
-   * no other worker takes them while their attempt may still be in flight.
+   * Extends claimed deliveries' leases, and their slots', each to its `ms` from now: once their webhook is known, to its
+   * timeout and a margin, so no other worker takes them while their attempt may still be in flight. One statement for
+   * a whole batch.
    */
-  async extend(deliveryIds: readonly string[], ms: number): Promise<void> {
-    if (deliveryIds.length === 0) return;
+  async extend(claims: readonly { deliveryId: string; webhookId: string; ms: number }[]): Promise<void> {
+    if (claims.length === 0) return;
     await this.db.query(
-      `update delivery_outbox set not_before = now() + ${MS(2)} where delivery_id = any($1::text[])`,
-      [deliveryIds, ms],
+      `with x as (select * from unnest($1::text[], $2::text[], $3::float8[]) as x (delivery_id, webhook_id, ms)),
+       rows as (
+         update delivery_outbox o set not_before = now() + x.ms * interval '1 millisecond'
+         from x where o.delivery_id = x.delivery_id)
+       update webhook_leases l set expires_at = now() + x.ms * interval '1 millisecond'
+       from x where l.webhook_id = x.webhook_id and l.holder = x.delivery_id and l.kind = 'slot'`,
+      [claims.map((c) => c.deliveryId), claims.map((c) => c.webhookId), claims.map((c) => c.ms)],
     );
   }
 

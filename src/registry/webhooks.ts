@@ -4,8 +4,6 @@
 // change takes the caller's tenant scope: a webhook of another tenant is not found, as a missing one.
 import { randomBytes } from 'node:crypto';
 import {
-  DEFAULT_DISABLE_AFTER,
-  DEFAULT_MAX_IN_FLIGHT,
   scopedTenant,
   SecretUnreadableError,
   type TenantScope,
@@ -16,28 +14,7 @@ import {
 } from '../contract';
 import type { Db, Queryable } from './db';
 import { missingKeyMessage, SecretBox, type StoredSecret } from './secretBox';
-
-interface Row {
-  id: string;
-  tenant: string;
-  event: string;
-  active: boolean;
-  config: Omit<WebhookFields, 'event' | 'active' | 'disableAfter' | 'maxInFlight'> & {
-    disableAfter?: number;
-    maxInFlight?: number;
-  };
-  consecutive_failures: number;
-  disabled_at: Date | null;
-  disabled_reason: string | null;
-  created_at: Date;
-  updated_at: Date;
-}
-
-const COLUMNS =
-  'id, tenant, event, active, config, consecutive_failures, disabled_at, disabled_reason, created_at, updated_at';
-
-/** `tenant = $n` when the scope is one tenant's; true for an operator's. */
-const IN_SCOPE = (n: number) => `($${n}::text is null or tenant = $${n})`;
+import { COLUMNS, IN_SCOPE, toWebhook, type Row } from './webhookRows';
 
 /** Rotation keeps the previous secret signing beside the new one this long, as Standard Webhooks allows. */
 export const SECRET_GRACE_MS = 24 * 3_600_000;
@@ -176,24 +153,27 @@ export class WebhookRepository {
   }
 
   /**
-   * A webhook in the scope with every secret that signs now (newest first), in one query: what an attempt needs of
-   * it. Undefined when missing or another tenant's.
+   * Webhooks in the scope with every secret that signs now (newest first), in one query: what a batch of attempts
+   * needs of them. A webhook missing or another tenant's is absent from the map.
    */
   async withSecrets(
     scope: TenantScope,
-    id: string,
+    ids: readonly string[],
     now = new Date(),
-  ): Promise<{ webhook: Webhook; secrets: string[] } | undefined> {
-    const [row] = await this.db.query<Row & { secrets: { secret: string; key_id: string | null }[] }>(
+  ): Promise<Map<string, { webhook: Webhook; secrets: string[] }>> {
+    const rows = await this.db.query<Row & { secrets: { secret: string; key_id: string | null }[] }>(
       `select ${COLUMNS}, coalesce((select json_agg(json_build_object('secret', s.secret, 'key_id', s.key_id)
            order by s.seq desc) from webhook_secrets s
          where s.webhook_id = webhooks.id and (s.expires_at is null or s.expires_at > $3)), '[]') as secrets
-       from webhooks where id = $1 and ${IN_SCOPE(2)}`,
-      [id, scopedTenant(scope) ?? null, now],
+       from webhooks where id = any($1::text[]) and ${IN_SCOPE(2)}`,
+      [ids, scopedTenant(scope) ?? null, now],
     );
-    if (!row) return undefined;
-    const secrets = row.secrets.map((r) => this.box.open({ secret: r.secret, keyId: r.key_id }, id));
-    return { webhook: toWebhook(row), secrets };
+    return new Map(
+      rows.map((row) => {
+        const secrets = row.secrets.map((r) => this.box.open({ secret: r.secret, keyId: r.key_id }, row.id));
+        return [row.id, { webhook: toWebhook(row), secrets }];
+      }),
+    );
   }
 
   /** Every secret that signs now, newest first (by insertion: clocks of the app and the database may differ). */
@@ -241,23 +221,4 @@ export class WebhookRepository {
     if (row) throw new SecretUnreadableError(missingKeyMessage(row.key_id, undefined));
     return 0;
   }
-}
-
-function toWebhook(row: Row): Webhook {
-  return {
-    ...row.config,
-    // Webhooks made before endpoint health have no disableAfter of their own: the default applies to them.
-    disableAfter: row.config.disableAfter ?? DEFAULT_DISABLE_AFTER,
-    // Nor a cap on requests in flight (issue 20, item 5).
-    maxInFlight: row.config.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT,
-    id: row.id,
-    tenant: row.tenant,
-    event: row.event,
-    active: row.active,
-    consecutiveFailures: row.consecutive_failures,
-    ...(row.disabled_at ? { disabledAt: new Date(row.disabled_at).toISOString() } : {}),
-    ...(row.disabled_reason ? { disabledReason: row.disabled_reason } : {}),
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
 }

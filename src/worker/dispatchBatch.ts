@@ -42,8 +42,14 @@ export async function dispatchBatch(
   let groups: Group[];
   try {
     groups = await load(deps.registry, entries);
+    // The claims' short lease, extended (with their slots) before any request goes out, to cover the attempt and what
+    // follows it. When it cannot be, nothing is sent: the claims expire, and the deliveries are claimed again.
+    await deps.registry.outbox.extend(
+      groups.flatMap(({ webhook, entries: mine }) =>
+        webhook ? mine.map((e) => ({ ...e, ms: toMs(webhook.timeout) + LEASE_MARGIN_MS })) : [],
+      ),
+    );
   } catch (err) {
-    // Nothing was sent: the claims expire, and the deliveries are claimed again.
     entries.forEach(() => ended());
     throw err;
   }
@@ -51,52 +57,60 @@ export async function dispatchBatch(
 }
 
 async function load(registry: Registry, entries: OutboxEntry[]): Promise<Group[]> {
-  const byWebhook = new Map<string, OutboxEntry[]>();
-  for (const e of entries) byWebhook.set(e.webhookId, [...(byWebhook.get(e.webhookId) ?? []), e]);
-  const byTenant = new Map<string, string[]>();
-  for (const e of entries) byTenant.set(e.tenant, [...(byTenant.get(e.tenant) ?? []), e.eventId]);
-  const eventMaps = await Promise.all(
-    [...byTenant].map(async ([tenant, ids]) => [tenant, await registry.events.getMany(tenant, ids)] as const),
-  );
-  const events = new Map(eventMaps);
-  return Promise.all(
-    [...byWebhook].map(async ([webhookId, group]) => {
-      const scope = tenantScope(group[0].tenant);
-      const found = await registry.webhooks.withSecrets(scope, webhookId);
-      const [webhook, secrets] = found ? [found.webhook, found.secrets] : [undefined, []];
-      return { webhook, secrets, entries: group, events: events.get(group[0].tenant) ?? new Map() };
+  const byTenant = new Map<string, OutboxEntry[]>();
+  for (const e of entries) byTenant.set(e.tenant, [...(byTenant.get(e.tenant) ?? []), e]);
+  const perTenant = await Promise.all(
+    [...byTenant].map(async ([tenant, mine]) => {
+      const [events, webhooks] = await Promise.all([
+        registry.events.getMany(
+          tenant,
+          mine.map((e) => e.eventId),
+        ),
+        registry.webhooks.withSecrets(tenantScope(tenant), [...new Set(mine.map((e) => e.webhookId))]),
+      ]);
+      const byWebhook = new Map<string, OutboxEntry[]>();
+      for (const e of mine) byWebhook.set(e.webhookId, [...(byWebhook.get(e.webhookId) ?? []), e]);
+      return [...byWebhook].map(([id, group]): Group => {
+        const found = webhooks.get(id);
+        return { webhook: found?.webhook, secrets: found?.secrets ?? [], entries: group, events };
+      });
     }),
   );
+  return perTenant.flat();
 }
 
 async function dispatchGroup(deps: BatchDeps, group: Group, ended: (dueInMs?: number) => void): Promise<void> {
   const { webhook, entries, events } = group;
+  // A slot taken with the claim for a delivery that does not send now (its webhook changed since) is given back.
+  const unslot = (e: OutboxEntry) => (e.slotted ? deps.registry.leases.release(e.webhookId, e.deliveryId) : undefined);
   const settle = (entry: OutboxEntry, work: () => Promise<void>) => guarded(deps, entry, work).finally(() => ended());
   if (!webhook || !webhook.active || webhook.disabledAt) {
-    await Promise.all(entries.map((e) => settle(e, () => skip(deps, e, events.get(e.eventId)?.type))));
+    await Promise.all(
+      entries.map((e) =>
+        settle(e, async () => {
+          await unslot(e);
+          await skip(deps, e, events.get(e.eventId)?.type);
+        }),
+      ),
+    );
     return;
   }
   // Those a run takes from here: a delay to wait, attempts 2 on after a crash, or an event gone (the run fails it).
   const toRun = entries.filter((e) => e.firstWaitMs !== undefined || webhook.delay || !events.has(e.eventId));
-  const toSend = entries.filter((e) => !toRun.includes(e));
-  // The claim's short lease, extended before any request goes out to cover the attempt and what follows it. When it
-  // cannot be, nothing is sent: the claims expire, and the deliveries are claimed again.
-  try {
-    await deps.registry.outbox.extend(
-      toSend.map((e) => e.deliveryId),
-      toMs(webhook.timeout) + LEASE_MARGIN_MS,
-    );
-  } catch (err) {
-    deps.warn('could not extend the claims of a webhook', { webhookId: webhook.id, error: (err as Error).message });
-    entries.forEach(() => ended());
-    return;
-  }
   const handed = toRun.map((e) =>
-    settle(e, () => handOver(deps, e, webhook, events.get(e.eventId)?.type ?? '', e.firstWaitMs)),
+    settle(e, async () => {
+      await unslot(e);
+      await handOver(deps, e, webhook, events.get(e.eventId)?.type ?? '', e.firstWaitMs);
+    }),
   );
-  const { granted, waitMs } = await slots(deps.registry, webhook, toSend);
+  const toSend = entries.filter((e) => !toRun.includes(e));
+  const { granted, waitMs } = await pacedSlots(
+    deps.registry,
+    webhook,
+    toSend.filter((e) => !e.slotted),
+  );
   const sent = toSend.map((e) =>
-    granted.has(e.deliveryId)
+    e.slotted || granted.has(e.deliveryId)
       ? settle(e, () => send(deps, e, webhook, group.secrets, events.get(e.eventId)!))
       : guarded(deps, e, () => deps.registry.outbox.defer(e.deliveryId, waitMs)).finally(() => ended(waitMs)),
   );
@@ -104,26 +118,19 @@ async function dispatchGroup(deps: BatchDeps, group: Group, ended: (dueInMs?: nu
 }
 
 /**
- * The deliveries of `entries` that got a slot: all of them at once under a cap, one by one under a rate; and how long
- * the others wait before they are claimed again: under a rate, what the slot refused said (its next spacing, so the
- * rate is kept without waiting longer), else FULL_WAIT_MS.
+ * Slots for deliveries claimed without one (a webhook under a rate): one by one, until one is refused; and how long
+ * the others wait before they are claimed again: what the refused slot said (its next spacing, so the rate is kept
+ * without waiting longer), else FULL_WAIT_MS.
  */
-async function slots(
+async function pacedSlots(
   registry: Registry,
   webhook: Webhook,
   entries: OutboxEntry[],
 ): Promise<{ granted: Set<string>; waitMs: number }> {
-  if (entries.length === 0) return { granted: new Set(), waitMs: FULL_WAIT_MS };
-  const leaseMs = toMs(webhook.timeout) + LEASE_MARGIN_MS;
-  const holders = entries.map((e) => e.deliveryId);
-  if (webhook.ratePerSecond === undefined) {
-    const { maxInFlight } = webhook;
-    const granted = await registry.leases.acquireMany({ webhookId: webhook.id, holders, maxInFlight, leaseMs });
-    return { granted: new Set(granted), waitMs: FULL_WAIT_MS };
-  }
   const granted = new Set<string>();
-  for (const holder of holders) {
-    const { maxInFlight, ratePerSecond } = webhook;
+  const leaseMs = toMs(webhook.timeout) + LEASE_MARGIN_MS;
+  const { maxInFlight, ratePerSecond } = webhook;
+  for (const { deliveryId: holder } of entries) {
     const slot = await registry.leases.acquire({ webhookId: webhook.id, holder, maxInFlight, ratePerSecond, leaseMs });
     if (!slot.granted) return { granted, waitMs: slot.waitMs };
     granted.add(holder);
