@@ -7,6 +7,7 @@
 // Fair delivery holds here too: a claim takes no more of a webhook's deliveries than its cap leaves slots for, and each
 // send holds a slot (webhook_leases) under the holder its run would use, so the cap counts runs and dispatchers alike.
 import { hostname } from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Dispatcher } from 'undici';
@@ -39,8 +40,8 @@ export const CLAIM_MS = LEASE_MARGIN_MS;
 export const POLL_MS = 500;
 /** A look for a delivery due again comes this much after it is due (the database's clock decides it is). */
 const DUE_MARGIN_MS = 5;
-/** The least time between two claims of one dispatcher, in ms. */
-export const CLAIM_GAP_MS = 2;
+/** The least time between two claims of one dispatcher while the last found deliveries, in ms. */
+export const CLAIM_GAP_MS = 10;
 /** After a registry that failed, the next try waits this long. */
 const FAILED_WAIT_MS = 2_000;
 
@@ -95,13 +96,19 @@ export class EventDispatcher {
         this.warn('cannot listen for published events; polling only', { error: (err as Error).message });
         return undefined;
       });
+    let lastClaimAt = -Infinity;
+    let lastClaimed = 0;
     try {
       while (!this.stopping.signal.aborted) {
-        // Wakes that come closer together than this share one claim: under a stream of publishes, a claim per
-        // publish would cost more than the deliveries it finds.
-        await new Promise((resolve) => setTimeout(resolve, CLAIM_GAP_MS));
+        // While deliveries keep coming, wakes closer together than the gap share one claim: under a stream of
+        // publishes a claim per publish would cost more than the deliveries it finds. After a quiet spell, the first
+        // wake claims at once, so a lone event waits for no gap.
+        const since = performance.now() - lastClaimAt;
+        if (lastClaimed > 0 && since < CLAIM_GAP_MS) await sleep(CLAIM_GAP_MS - since);
         this.pendingWake = false;
+        lastClaimAt = performance.now();
         const claimed = await this.claim(registry);
+        lastClaimed = claimed;
         if (claimed === 0) await this.idle(POLL_MS);
         else if (this.inFlight >= this.options.concurrency) await this.idle(POLL_MS);
       }
