@@ -85,7 +85,13 @@ interface Ending {
   final: boolean;
 }
 
-function report(ctx: AttemptObserver, facts: AttemptFacts, log: AttemptLog | undefined, end: Ending, started: number): void {
+function report(
+  ctx: AttemptObserver,
+  facts: AttemptFacts,
+  log: AttemptLog | undefined,
+  end: Ending,
+  started: number,
+): void {
   const durationMs = Math.round(performance.now() - started);
   const host = destinationHost(facts.url) ?? 'invalid';
   // Low cardinality on purpose: the host and the outcome type, never a path, an id or a status per series.

@@ -66,7 +66,11 @@ export async function deliverWithRetries<K extends keyof Deliveries>(
   call: Parameters<Deliveries[K]>[0],
   plan: AttemptPlan,
 ): Promise<Delivered<K>> {
-  const once = { startToCloseTimeout: plan.timeoutMs + REPORT_MARGIN_MS, retry: { maximumAttempts: 1 }, summary: `attempt 1: ${plan.summary}` };
+  const once = {
+    startToCloseTimeout: plan.timeoutMs + REPORT_MARGIN_MS,
+    retry: { maximumAttempts: 1 },
+    summary: `attempt 1: ${plan.summary}`,
+  };
   try {
     // A throttled attempt 1 is tried again after its wait: then outside the first task, so as a regular activity.
     return await inTurns<Delivered<K>>(1, plan.summary, call, () => {
@@ -96,7 +100,10 @@ export async function deliverAfterFirst<K extends keyof Deliveries>(
   const startToCloseTimeout = plan.timeoutMs + REPORT_MARGIN_MS;
   const after = retryAfterFirst(plan.retry());
   if (!after) {
-    throw ApplicationFailure.create({ message: 'the retry policy allows no attempt after the first', nonRetryable: true });
+    throw ApplicationFailure.create({
+      message: 'the retry policy allows no attempt after the first',
+      nonRetryable: true,
+    });
   }
   await sleep(waitMs, { summary: `backoff before attempt 2 of ${plan.summary}` });
   // Attempts from `from` on under what is left of the policy (a throttled attempt `from` is tried again).

@@ -74,7 +74,7 @@ export async function settled(
   id: string,
   timeoutMs = 60_000,
 ): Promise<DeliveryDetail> {
-  const detail = await until(
+  await until(
     async () => {
       const d = await stack.registry().deliveries.get(tenantScope(tenant), id);
       return d && !['pending', 'scheduled'].includes(d.delivery.state) ? d : undefined;
