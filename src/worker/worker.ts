@@ -96,7 +96,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
     dispatcher,
     async run() {
       try {
-        await Promise.all([worker.run(), dispatcher?.run()]);
+        // The SDK's runtime shuts the worker down on SIGINT/SIGTERM without calling shutdown() below: the dispatcher
+        // stops with it, and the HTTP pool is closed once both have let their requests end.
+        const ended = await Promise.allSettled([worker.run().finally(() => dispatcher?.shutdown()), dispatcher?.run()]);
+        for (const end of ended) if (end.status === 'rejected') throw end.reason;
       } finally {
         await agent.close();
       }
