@@ -1,7 +1,8 @@
 /** @cluster */
 // A registry as the release before tenants left it (schema version 1, rows written as its repositories wrote them),
-// opened by this release: every webhook, secret, event and API key is still there, in the default tenant, and an
-// old API key is an operator key. On each real database (a PGlite directory, a PostgreSQL database).
+// opened by this release: every webhook, secret, event and API key is still there, in the default tenant, an old API
+// key is an operator key, and an event published then is not queued in the outbox (migration 11) again. On each real
+// database (a PGlite directory, a PostgreSQL database).
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,6 +123,13 @@ describe.each(databases)('a registry of version 1 on $name', (database) => {
 
       // The event is the default tenant's, its fan-out still marked: publishing it again is a duplicate.
       expect(await registry.events.get(DEFAULT_TENANT, EVENT.id)).toEqual({ ...EVENT, tenant: DEFAULT_TENANT });
+      // Migration 11's outbox starts empty, and a publish of that event through it queues nothing for its webhook.
+      expect(await registry.outbox.size()).toBe(0);
+      expect(await registry.outbox.publish({ ...EVENT, tenant: DEFAULT_TENANT }, false)).toEqual({
+        duplicate: true,
+        queued: 0,
+      });
+      expect(await registry.outbox.size()).toBe(0);
       expect(await registry.events.insert({ ...EVENT, tenant: DEFAULT_TENANT })).toEqual({ fanOutStarted: true });
       expect(await registry.events.insert({ ...EVENT, tenant: 'store-b' })).toEqual({ fanOutStarted: false });
       expect(await registry.apiKeys.scopeOf(key)).toEqual(OPERATOR_SCOPE);
