@@ -70,11 +70,12 @@ export async function worker(flags: WorkerFlags = {}): Promise<number> {
   return EXIT.ok;
 }
 
-/** The worker's start-up line when it has no registry: it still sends steps; event runs fail, naming the fix. */
+/** The worker's start-up line when it has no registry: it still sends steps; events wait or fail, naming the fix. */
 export const NO_REGISTRY =
   'hookstep worker has no registry of event webhooks (HOOKSTEP_DATABASE_URL is not set): it sends steps and ' +
-  'automations; event fan-outs it picks up fail with RegistryUnavailable. Set HOOKSTEP_DATABASE_URL to the ' +
-  "API's PostgreSQL database, or run `hookstep dev` for one process with an embedded registry";
+  'automations, but no published event (its deliveries wait for a worker that has the registry), and event ' +
+  "fan-outs it picks up fail with RegistryUnavailable. Set HOOKSTEP_DATABASE_URL to the API's PostgreSQL " +
+  'database, or run `hookstep dev` for one process with an embedded registry';
 
 export function workerCommand(cli: Command): void {
   cli
