@@ -125,9 +125,10 @@ describe.each(databases)('a registry of version 1 on $name', (database) => {
       expect(await registry.events.get(DEFAULT_TENANT, EVENT.id)).toEqual({ ...EVENT, tenant: DEFAULT_TENANT });
       // Migration 11's outbox starts empty, and a publish of that event through it queues nothing for its webhook.
       expect(await registry.outbox.size()).toBe(0);
-      expect(await registry.outbox.publish({ ...EVENT, tenant: DEFAULT_TENANT }, false)).toEqual({
+      expect(await registry.outbox.publish({ ...EVENT, tenant: DEFAULT_TENANT })).toEqual({
         duplicate: true,
         queued: 0,
+        automations: false,
       });
       expect(await registry.outbox.size()).toBe(0);
       expect(await registry.events.insert({ ...EVENT, tenant: DEFAULT_TENANT })).toEqual({ fanOutStarted: true });
