@@ -200,6 +200,47 @@ describe.each(databases())('published events across a worker crash on $name', (d
     for (const hook of hooks) expect(await stack.registry().leases.count(hook.id)).toEqual({ inFlight: 0, waiting: 0 });
   }, 180_000);
 
+  // preloop#517 in kind: a rolling deploy's SIGTERM reached a worker mid-delivery, and the work ran twice. A worker
+  // process asked to stop lets its dispatcher's attempts in flight end and be logged, so the next worker sends none of
+  // them again. A process of its own, so PostgreSQL only (PGlite serves one process).
+  (database.name === 'PostgreSQL' ? test : test.skip)(
+    'a worker stopped with SIGTERM mid-batch (a deploy) ends its attempts in flight; the next sends none again',
+    async () => {
+      const { receiver: r, open, release } = await holdingReceiver(stack);
+      const type = unique('order.created');
+      const hook = await stack
+        .api()
+        .webhooks.create({ label: 'deploy', event: type, url: `${r.url}/d`, timeout: TIMEOUT });
+      const ids = [0, 1, 2].map(() => unique('evt'));
+      for (const [i, id] of ids.entries()) {
+        await stack.api().events.publish({ id, type, entity: { id: i, type: 'order' } });
+      }
+      const first = await spawnWorkerProcess(stack.taskQueue, { HOOKSTEP_DATABASE_URL: database.url()! });
+      await r.waitFor(ids.length);
+      expect(open()).toBe(ids.length);
+      first.child.kill('SIGTERM');
+      // The stopping worker still waits on its receiver: answered now, its attempts end delivered, and it exits.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      release();
+      await first.exited;
+      for (const id of ids) {
+        const { delivery } = await settled(stack, DEFAULT_TENANT, `${hook.id}/${id}`);
+        expect(delivery).toMatchObject({ state: 'delivered', attempts: 1, lastStatus: 200 });
+        expect(await queued(stack.registry(), DEFAULT_TENANT, id)).toBe(0);
+      }
+      const second = await startWorker(stack.taskQueue, { registry: stack.registry() });
+      try {
+        // Two of its polls: a delivery still in the outbox would have gone out by then.
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+      } finally {
+        await second.stop();
+      }
+      expect(r.requests.map((q) => webhookIdOf(q.headers)).sort()).toEqual(ids.map((id) => `${hook.id}/${id}`).sort());
+      expect(await stack.registry().leases.count(hook.id)).toEqual({ inFlight: 0, waiting: 0 });
+    },
+    60_000,
+  );
+
   // Where the first worker dies: once attempt 1's failure is recorded, before its run is started; or once the run is
   // started, before the delivery leaves the outbox (the next worker's start is then refused by the run's ID).
   test.each([
