@@ -120,16 +120,24 @@ export class LeaseRepository {
 
   /**
    * The holder's request ended: its slot is free, and the webhook's average hold learns how long the slot was held,
-   * from the turn that kept it (the wait for the attempt's dispatch is part of a slot's cost) to now.
+   * from the turn that kept it (the wait for the attempt's dispatch is part of a slot's cost) to now. The slot freed
+   * lets the webhook's next delivery parked in the outbox (issue 23) go at once, whoever held it: a dispatcher's first
+   * attempt or a run's retry.
    */
   async release(webhookId: string, holder: string): Promise<void> {
     await this.db.query(
       `with gone as (
          delete from webhook_leases where webhook_id = $1 and holder = $2 and kind <> 'wait'
-         returning extract(epoch from now() - since)::float8 * 1000 as held_ms)
-       insert into webhook_pace (webhook_id, average_ms) select $1, held_ms from gone
-       on conflict (webhook_id) do update set average_ms =
-         coalesce(webhook_pace.average_ms * (1 - $3::float8) + excluded.average_ms * $3::float8, excluded.average_ms)`,
+         returning extract(epoch from now() - since)::float8 * 1000 as held_ms),
+       paced as (
+         insert into webhook_pace (webhook_id, average_ms) select $1, held_ms from gone
+         on conflict (webhook_id) do update set average_ms =
+           coalesce(webhook_pace.average_ms * (1 - $3::float8) + excluded.average_ms * $3::float8, excluded.average_ms))
+       update delivery_outbox set not_before = null where delivery_id = (
+         select delivery_id from delivery_outbox
+         where webhook_id = $1 and claimed_by is null and not_before > now() and delivery_id <> $2
+           and exists (select 1 from gone)
+         order by seq limit 1)`,
       [webhookId, holder, NEWEST_WEIGHT],
     );
   }

@@ -77,7 +77,7 @@ export class OutboxRepository {
    * Claims up to `limit` deliveries due now for `worker`, for `leaseMs`, from the head of the queue, each that will be
    * sent with its slot of the webhook's cap taken (outboxClaim.ts). Per webhook, no more than its cap leaves slots for;
    * the others looked at are parked for `parkMs` (due again then, or sooner when a slot of their webhook frees:
-   * unpark()), so a webhook's backlog waits here, in the database, out of the way of other webhooks' deliveries, and a
+   * LeaseRepository.release), so a webhook's backlog waits here, in the database, out of the way of other webhooks' deliveries, and a
    * claim reads only the head of the queue.
    */
   async claim(worker: string, limit: number, leaseMs: number, parkMs = PARK_MS): Promise<OutboxEntry[]> {
@@ -90,19 +90,6 @@ export class OutboxRepository {
       slotted: r.slotted,
       ...(r.first_wait_ms === null ? {} : { firstWaitMs: r.first_wait_ms }),
     }));
-  }
-
-  /**
-   * A slot of `webhookId` freed: its next parked delivery is due now (the dispatcher that freed it claims again). One
-   * at a time, in queue order; the rest stay parked until their own time or the next slot.
-   */
-  async unpark(webhookId: string): Promise<void> {
-    await this.db.query(
-      `update delivery_outbox set not_before = null where delivery_id = (
-         select delivery_id from delivery_outbox
-         where webhook_id = $1 and claimed_by is null and not_before > now() order by seq limit 1)`,
-      [webhookId],
-    );
   }
 
   /**
@@ -126,18 +113,6 @@ export class OutboxRepository {
   /** The delivery left the outbox: settled by its first attempt, or handed to its own run. */
   async done(deliveryId: string): Promise<void> {
     await this.db.query('delete from delivery_outbox where delivery_id = $1', [deliveryId]);
-  }
-
-  /** done() and unpark() in one statement: a delivery sent in a slot of `webhookId` ended and freed it. */
-  async doneFreeing(deliveryId: string, webhookId: string): Promise<void> {
-    await this.db.query(
-      `with gone as (delete from delivery_outbox where delivery_id = $1)
-       update delivery_outbox set not_before = null where delivery_id = (
-         select delivery_id from delivery_outbox
-         where webhook_id = $2 and claimed_by is null and not_before > now() and delivery_id <> $1
-         order by seq limit 1)`,
-      [deliveryId, webhookId],
-    );
   }
 
   /** Attempt 1 failed and will be retried by a run: recorded before the run starts, so a crash cannot send it again. */

@@ -155,12 +155,11 @@ async function send(deps: BatchDeps, entry: OutboxEntry, webhook: Webhook, secre
       deps.warn('could not free a slot of a webhook', { webhookId: webhook.id, error: (err as Error).message });
     });
   }
-  // The slot freed lets the webhook's next parked delivery go (it waited in the outbox, not on a timer).
-  if ('settled' in outcome) return deps.registry.outbox.doneFreeing(entry.deliveryId, webhook.id);
+  // The slot freed let the webhook's next parked delivery go (LeaseRepository.release): it waited in the outbox.
+  if ('settled' in outcome) return deps.registry.outbox.done(entry.deliveryId);
   // Recorded before the run starts: a claim after a crash starts the run, and never sends attempt 1 again.
   await deps.registry.outbox.firstFailed(entry.deliveryId, outcome.waitMs);
   await handOver(deps, entry, webhook, event.type, outcome.waitMs);
-  await deps.registry.outbox.unpark(webhook.id);
 }
 
 /** Starts the delivery's own run (refused by its ID when it exists: then it was started before), then leaves. */

@@ -1,0 +1,47 @@
+// Fair delivery in the outbox (issues 20 and 23), at the registry: a claim takes no more of a webhook's deliveries
+// than its cap leaves slots for and parks the rest; a slot freed, by a dispatcher's attempt or a run's, lets the next
+// parked delivery go at once rather than after its park. No worker runs here: the test claims as a dispatcher would.
+import { CLAIM_MS } from '../../src/worker/dispatcher';
+import { unique, useEventStack } from '../helpers/events';
+import { registryDatabases } from '../helpers/registry';
+
+describe.each(registryDatabases())('the outbox parks and frees on $name', (database) => {
+  const stack = useEventStack('outbox-parking', database, { worker: false });
+
+  test('with maxInFlight 1 a claim takes one delivery and parks the next; any freed slot un-parks it at once', async () => {
+    const { outbox, leases } = stack.registry();
+    const type = unique('order.created');
+    const hook = await stack
+      .api()
+      .webhooks.create({ label: 'one', event: type, url: 'https://a.example/h', maxInFlight: 1 });
+    const ids = [unique('e1'), unique('e2'), unique('e3')];
+    for (const id of ids) await stack.api().events.publish({ id, type, entity: { id: 1, type: 'order' } });
+    const [first, second, third] = ids.map((id) => `${hook.id}/${id}`);
+    const parkMs = 60_000;
+    const claim = () => outbox.claim(unique('dispatcher'), 10, CLAIM_MS, parkMs);
+
+    // One slot: the first is claimed with it, the other two are parked (a claim again finds nothing due).
+    expect((await claim()).map((e) => [e.deliveryId, e.slotted])).toEqual([[first, true]]);
+    expect(await leases.count(hook.id)).toEqual({ inFlight: 1, waiting: 0 });
+    expect(await claim()).toEqual([]);
+
+    // The first attempt ends and frees its slot: the next in queue order is due at once, not in a minute.
+    await leases.release(hook.id, first);
+    await outbox.done(first);
+    expect((await claim()).map((e) => e.deliveryId)).toEqual([second]);
+
+    // A run's retry holding the slot frees it the same way (its holder is its run's ID, not an outbox row).
+    await leases.release(hook.id, second);
+    await outbox.done(second);
+    const run = unique('run');
+    expect(await leases.acquire({ webhookId: hook.id, holder: run, maxInFlight: 1, leaseMs: 60_000 })).toEqual({
+      granted: true,
+    });
+    expect(await claim()).toEqual([]);
+    await leases.release(hook.id, run);
+    expect((await claim()).map((e) => e.deliveryId)).toEqual([third]);
+    await leases.release(hook.id, third);
+    await outbox.done(third);
+    expect(await outbox.size()).toBe(0);
+  });
+});
