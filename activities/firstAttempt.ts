@@ -25,7 +25,8 @@ export interface FirstAttemptDeps {
   registry: Pick<Registry, 'deliveries' | 'health'>;
   agent: Dispatcher;
   attemptLog?: AttemptLog;
-  observer: AttemptObserver;
+  /** Where the attempt's metrics go; its log line names the delivery as its workflowId (the ID its run would get). */
+  metricMeter: AttemptObserver['metricMeter'];
   /** Where a health or slot write that failed is reported. */
   warn: (message: string, meta: Record<string, unknown>) => void;
   /** Aborts the request when the worker shuts down hard. */
@@ -53,7 +54,8 @@ export async function firstAttempt(deps: FirstAttemptDeps, input: FirstAttemptIn
     await logged(deps.registry.deliveries, logFacts, async () => {
       const req = requestOrFail(webhook, event, secrets, entry.deliveryId);
       const policy = { timeoutMs: toMs(webhook.timeout), retry, successStatuses: webhook.successStatuses };
-      const result = await observeAttempt(deps.observer, facts, deps.attemptLog, () =>
+      const observer = { metricMeter: deps.metricMeter, workflowId: entry.deliveryId, runId: '' };
+      const result = await observeAttempt(observer, facts, deps.attemptLog, () =>
         trackHealth(healthOf(deps, webhook), { tenant: entry.tenant, webhook, ...facts }, deps.warn, () =>
           send(req, policy, { agent: deps.agent, attempt, signal: deps.signal }),
         ),

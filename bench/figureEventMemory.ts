@@ -3,45 +3,13 @@
 // The receiver holds every request on /hold until released, so exactly N deliveries are in flight when the worker's
 // resident memory is read; each shape runs on a fresh worker process (with the API, as `hookstep dev` runs them), whose
 // idle size is read after a warm-up of 20 deliveries.
-import { createApiClient, type ApiClient } from '../src/client/api';
+import { createApiClient } from '../src/client/api';
 import { withWorkers, type Bench, type Metric, type Temporal } from './figures';
-import { createWebhooks, untilDelivered } from './figureEvents';
+import { SHAPES, untilDelivered } from './figureEvents';
 import { settle, waitForWaiting } from './memory';
 import { rssBytes } from './proc';
-import { closedLoop } from './stats';
 
 const MB = 2 ** 20;
-
-interface Shape {
-  key: string;
-  label: string;
-  /** Publishes so that `n` deliveries go to `url`. */
-  run(api: ApiClient, n: number, url: string): Promise<void>;
-}
-
-const SHAPES: Shape[] = [
-  {
-    key: 'fanout',
-    label: 'one event to N webhooks',
-    async run(api, n, url) {
-      const type = `bench.memfan.${Date.now()}`;
-      await createWebhooks(api, type, n, url, { timeout: '5m' });
-      await api.events.publish({ id: `memfan-${Date.now()}`, type, entity: { id: 1, type: 'order' } });
-    },
-  },
-  {
-    key: 'stream',
-    label: 'N events to one webhook',
-    async run(api, n, url) {
-      const type = `bench.memstream.${Date.now()}`;
-      await createWebhooks(api, type, 1, url, { timeout: '5m', maxInFlight: n });
-      const stamp = Date.now();
-      await closedLoop(n, 16, async (i) => {
-        await api.events.publish({ id: `ms-${stamp}-${i}`, type, entity: { id: i, type: 'order' } });
-      });
-    },
-  },
-];
 
 export async function figureEventMemory(bench: Bench, temporal: Temporal, n: number): Promise<Metric[]> {
   const metrics: Metric[] = [];
@@ -57,12 +25,15 @@ export async function figureEventMemory(bench: Bench, temporal: Temporal, n: num
           const { apiUrl, apiKey } = worker.ready as { apiUrl: string; apiKey: string };
           const api = createApiClient({ url: apiUrl, apiKey });
           await bench.receiver.reset();
-          await SHAPES[1].run(api, 20, `${bench.receiver.url}/ok`);
+          const stream = SHAPES.find((x) => x.key === 'stream')!;
+          await stream.run(api, 20, await stream.setup(api, 20, `${bench.receiver.url}/ok`));
           await untilDelivered(bench, 20);
           await settle();
           const idle = rssBytes(worker.pid);
           await bench.receiver.reset();
-          await shape.run(api, n, `${bench.receiver.url}/hold`);
+          // A 5-minute timeout, and the stream's cap at n, so all n wait at the receiver at once.
+          const fields = { timeout: '5m', ...(shape.key === 'stream' ? { maxInFlight: n } : {}) };
+          await shape.run(api, n, await shape.setup(api, n, `${bench.receiver.url}/hold`, fields));
           await waitForWaiting(bench, n);
           await settle();
           const during = rssBytes(worker.pid);

@@ -16,22 +16,26 @@ import {
 } from './figures';
 import { closedLoop } from './stats';
 
-interface Shape {
+export interface Shape {
   key: string;
   label: string;
-  /** Creates the shape's webhooks (not measured: a webhook is made once and receives for long). */
-  setup(api: ApiClient, n: number, url: string): Promise<string>;
+  /** Creates the shape's webhooks (not measured: a webhook is made once and receives for long); returns the type. */
+  setup(api: ApiClient, n: number, url: string, fields?: WebhookBenchFields): Promise<string>;
   /** Publishes so that `n` deliveries go out (measured, up to the last arrival). */
   run(api: ApiClient, n: number, type: string): Promise<void>;
 }
 
-const SHAPES: Shape[] = [
+/** A webhook's fields a figure sets beyond its URL: a long timeout for held requests, a cap that holds them all. */
+type WebhookBenchFields = { maxInFlight?: number; timeout?: string };
+
+/** Figure 11's two shapes of event delivery (figure 14 holds the same shapes in flight). */
+export const SHAPES: Shape[] = [
   {
     key: 'fanout',
     label: 'one event to N webhooks',
-    async setup(api, n, url) {
+    async setup(api, n, url, fields) {
       const type = `bench.fanout.${Date.now()}`;
-      await createWebhooks(api, type, n, url);
+      await createWebhooks(api, type, n, url, fields);
       return type;
     },
     async run(api, _n, type) {
@@ -41,9 +45,9 @@ const SHAPES: Shape[] = [
   {
     key: 'stream',
     label: 'N events to one webhook',
-    async setup(api, _n, url) {
+    async setup(api, _n, url, fields) {
       const type = `bench.stream.${Date.now()}`;
-      await createWebhooks(api, type, 1, url);
+      await createWebhooks(api, type, 1, url, fields);
       return type;
     },
     async run(api, n, type) {
@@ -155,7 +159,7 @@ export async function createWebhooks(
   type: string,
   count: number,
   url: string,
-  fields: { maxInFlight?: number; timeout?: string } = {},
+  fields: WebhookBenchFields = {},
 ): Promise<void> {
   await closedLoop(count, 16, async (i) => {
     await api.webhooks.create({ label: `bench ${i}`, event: type, url, ...fields });

@@ -92,33 +92,6 @@ export class LeaseRepository {
   }
 
   /**
-   * Slots for as many of `holders` (deliveries of one webhook, in queue order) as the webhook's cap leaves free, in one
-   * transaction: the dispatcher's batch (issue 23). A holder whose earlier slot is still live (a dead worker's send)
-   * gets none: it waits until that lease expires. A webhook under a rate takes one at a time through acquire().
-   */
-  async acquireMany(req: Omit<SlotRequest, 'holder' | 'force' | 'reserve' | 'ratePerSecond'> & { holders: string[] }) {
-    return this.db.transaction(async (tx) => {
-      await tx.query('select pg_advisory_xact_lock($1, hashtext($2))', [LEASE_LOCK, req.webhookId]);
-      await tx.query('delete from webhook_leases where webhook_id = $1 and expires_at < now()', [req.webhookId]);
-      const held = await tx.query<{ holder: string }>(
-        "select holder from webhook_leases where webhook_id = $1 and kind <> 'wait'",
-        [req.webhookId],
-      );
-      const busy = new Set(held.map((r) => r.holder));
-      const granted = req.holders.filter((h) => !busy.has(h)).slice(0, Math.max(0, req.maxInFlight - busy.size));
-      if (granted.length > 0) {
-        await tx.query(
-          `insert into webhook_leases (webhook_id, holder, kind, expires_at)
-           select $1, h, 'slot', now() + ${MS} from unnest($2::text[]) as h
-           on conflict (webhook_id, holder) do update set kind = 'slot', since = now(), expires_at = excluded.expires_at`,
-          [req.webhookId, granted, req.leaseMs],
-        );
-      }
-      return granted;
-    });
-  }
-
-  /**
    * The holder's request ended: its slot is free, and the webhook's average hold learns how long the slot was held,
    * from the turn that kept it (the wait for the attempt's dispatch is part of a slot's cost) to now. The slot freed
    * lets the webhook's next delivery parked in the outbox (issue 23) go at once, whoever held it: a dispatcher's first

@@ -111,15 +111,7 @@ async function dispatchGroup(deps: BatchDeps, group: Group, ended: (dueInMs?: nu
   );
   const sent = toSend.map((e) =>
     e.slotted || granted.has(e.deliveryId)
-      ? settle(e, () =>
-          send(
-            { ...deps, observer: { ...deps.observer, workflowId: e.deliveryId } },
-            e,
-            webhook,
-            group.secrets,
-            events.get(e.eventId)!,
-          ),
-        )
+      ? settle(e, () => send(deps, e, webhook, group.secrets, events.get(e.eventId)!))
       : guarded(deps, e, () => deps.registry.outbox.defer(e.deliveryId, waitMs)).finally(() => ended(waitMs)),
   );
   await Promise.all([...handed, ...sent]);

@@ -137,9 +137,7 @@ export class EventDispatcher {
       taskQueue: this.options.taskQueue,
       agent: this.options.agent,
       attemptLog: this.options.attemptLog,
-      // Each attempt's log line names its delivery (`<webhook id>/<event id>`, its run's ID if it gets one) as its
-      // workflowId; a first attempt made here has no run, so no runId.
-      observer: { metricMeter: this.options.metricMeter, workflowId: '', runId: '' },
+      metricMeter: this.options.metricMeter,
       warn: this.warn,
       // No signal: at shutdown the attempts in flight end on their own (each has its deadline), claiming stops.
     };

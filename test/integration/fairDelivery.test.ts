@@ -261,43 +261,6 @@ describe.each(registryDatabases())('fair delivery on $name', (database) => {
     },
   );
 
-  test(
-    'a slot held by a dispatcher that died mid-send is free once its lease expires, and not before: the next ' +
-      "dispatcher to claim that delivery gets no slot for it (it may still be on the wire), nor a run's attempt beyond " +
-      'the cap, while the slots left go to others',
-    async () => {
-      const { leases } = stack.registry();
-      const webhook = await stack
-        .api()
-        .webhooks.create({ label: 'dispatched', event: unique('t'), url: 'https://a.example/h' });
-      const [sending, next, later] = [unique('wh/evt-a'), unique('wh/evt-b'), unique('wh/evt-c')];
-      const batch = { webhookId: webhook.id, maxInFlight: 2, leaseMs: 1_000 };
-      // The dead dispatcher's send (LeaseRepository.acquireMany, the dispatcher's batch).
-      expect(await leases.acquireMany({ ...batch, holders: [sending] })).toEqual([sending]);
-      // Its claim expired and another dispatcher has the delivery again: no second send beside the first, and the
-      // dead send still counts toward the cap of 2.
-      expect(await leases.acquireMany({ ...batch, holders: [sending, next], leaseMs: 60_000 })).toEqual([next]);
-      expect(await leases.acquireMany({ ...batch, holders: [later], leaseMs: 60_000 })).toEqual([]);
-      const run = { webhookId: webhook.id, holder: unique('run'), maxInFlight: 2, leaseMs: 60_000 };
-      expect(await leases.acquire(run)).toMatchObject({ granted: false });
-      expect(await leases.count(webhook.id)).toEqual({ inFlight: 2, waiting: 1 });
-      // Once its lease expires, the delivery is sent again under the slot it frees, and nothing else fits.
-      await until(
-        async () =>
-          (await leases.acquireMany({ ...batch, holders: [sending], leaseMs: 60_000 })).length ? true : undefined,
-        'expiry',
-        5_000,
-      );
-      expect(await leases.count(webhook.id)).toEqual({ inFlight: 2, waiting: 1 });
-      expect(await leases.acquireMany({ ...batch, holders: [later] })).toEqual([]);
-      await leases.release(webhook.id, sending);
-      await leases.release(webhook.id, next);
-      expect(await leases.acquire(run)).toEqual({ granted: true });
-      await leases.release(webhook.id, run.holder);
-      expect(await leases.count(webhook.id)).toEqual({ inFlight: 0, waiting: 0 });
-    },
-  );
-
   test('maxInFlight and ratePerSecond are checked: a bad one is a 400 naming the field; the CLI sets and removes them', async () => {
     const base = { label: 'bad', event: 'order.created', url: 'https://api.example.com/h' };
     for (const [field, value] of [

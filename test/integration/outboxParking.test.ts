@@ -4,6 +4,7 @@
 import { CLAIM_MS } from '../../src/worker/dispatcher';
 import { unique, useEventStack } from '../helpers/events';
 import { registryDatabases } from '../helpers/registry';
+import { until } from '../helpers/until';
 
 describe.each(registryDatabases())('the outbox parks and frees on $name', (database) => {
   const stack = useEventStack('outbox-parking', database, { worker: false });
@@ -44,4 +45,39 @@ describe.each(registryDatabases())('the outbox parks and frees on $name', (datab
     await outbox.done(third);
     expect(await outbox.size()).toBe(0);
   });
+
+  test(
+    'a slot held by a dispatcher that died mid-send is free once its lease expires, and not before: no other claim ' +
+      "sends that delivery beside it, the dead slot counts toward the cap (a run's attempt is refused), then the " +
+      'delivery is claimed again with a slot',
+    async () => {
+      const { outbox, leases } = stack.registry();
+      const type = unique('order.created');
+      const hook = await stack
+        .api()
+        .webhooks.create({ label: 'two', event: type, url: 'https://a.example/h', maxInFlight: 2 });
+      const ids = [unique('a'), unique('b'), unique('c')];
+      for (const id of ids) await stack.api().events.publish({ id, type, entity: { id: 1, type: 'order' } });
+      const [sending, next] = ids.map((id) => `${hook.id}/${id}`);
+      // The dead dispatcher's claim and slot, for 1 s: it never frees them.
+      expect((await outbox.claim(unique('dead'), 1, 1_000, 60_000)).map((e) => e.deliveryId)).toEqual([sending]);
+      // Another dispatcher gets the next one with the last slot; the third is parked; the dead one's is not taken.
+      const live = () => outbox.claim(unique('live'), 10, 60_000, 60_000);
+      expect((await live()).map((e) => e.deliveryId)).toEqual([next]);
+      const run = { webhookId: hook.id, holder: unique('run'), maxInFlight: 2, leaseMs: 60_000 };
+      expect(await leases.acquire(run)).toMatchObject({ granted: false });
+      expect((await leases.count(hook.id)).inFlight).toBe(2);
+      // Once its claim and slot expire, the delivery is claimed again, with a slot: still 2 in flight.
+      const again = await until(
+        async () => {
+          const claimed = await live();
+          return claimed.length > 0 ? claimed : undefined;
+        },
+        'the dead claim to expire',
+        10_000,
+      );
+      expect(again.map((e) => [e.deliveryId, e.slotted])).toEqual([[sending, true]]);
+      expect((await leases.count(hook.id)).inFlight).toBe(2);
+    },
+  );
 });
