@@ -44,7 +44,7 @@ export type AttemptFacts = Omit<
  * Anything else (a cancellation, a worker error) is not an attempt's outcome: the next attempt logs.
  */
 export async function logged<R extends { status: number }>(
-  deliveries: DeliveryLog,
+  deliveries: Pick<DeliveryLog, 'recordAttempt'>,
   facts: AttemptFacts,
   run: () => Promise<R>,
 ): Promise<R> {

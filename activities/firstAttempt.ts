@@ -1,11 +1,12 @@
 // An event delivery's first attempt made by a worker's event dispatcher (issue 23), outside any workflow run: the same
-// request, signature, classification (outcomes.ts), delivery log, endpoint health and attempt log line as an attempt
-// in a run (events.ts), from plain values. What it ends in decides what follows: a delivery settled (delivered, or
-// failed for good) leaves the outbox; one that failed retryably is handed to a run of its own for attempts 2 on.
+// request, signature, classification (outcomes.ts), delivery log entry, endpoint health and attempt log line as an
+// attempt in a run (events.ts), from plain values. What it ends in decides what follows: a delivery settled
+// (delivered, or failed for good) leaves the outbox; one that failed retryably is handed to a run of its own for
+// attempts 2 on. The log entry is returned, not written: the dispatcher writes it with the settle, in one statement.
 import { ApplicationFailure } from '@temporalio/common';
 import type { Dispatcher } from 'undici';
 import { FailureType, resolveRetry, retryAfterFirst, toMs, type HookstepEvent, type Webhook } from '../src/contract';
-import type { Registry } from '../src/registry';
+import type { AttemptEntry, Registry } from '../src/registry';
 import type { OutboxEntry } from '../src/registry/outbox';
 import { logged } from './deliveryLog';
 import { NotXmlError, buildEventRequest } from './eventRequest';
@@ -22,7 +23,7 @@ export interface FirstAttemptInput {
 }
 
 export interface FirstAttemptDeps {
-  registry: Pick<Registry, 'deliveries' | 'health'>;
+  registry: Pick<Registry, 'health'>;
   agent: Dispatcher;
   attemptLog?: AttemptLog;
   /** Where the attempt's metrics go; its log line names the delivery as its workflowId (the ID its run would get). */
@@ -33,10 +34,16 @@ export interface FirstAttemptDeps {
   signal?: AbortSignal;
 }
 
-/** Settled: delivered, or failed for good (logged `failed`). Retry: attempts 2 on in a run, after `waitMs`. */
-export type FirstAttemptOutcome = { settled: 'delivered' | 'failed' } | { retry: true; waitMs: number };
+/**
+ * Settled: delivered, or failed for good (logged `failed`). Retry: attempts 2 on in a run, after `waitMs`. Either way
+ * `attempt` is the delivery log's entry for it (OutboxRepository.settleFirst writes it).
+ */
+export type FirstAttemptOutcome = { attempt: AttemptEntry } & (
+  | { settled: 'delivered' | 'failed' }
+  | { retry: true; waitMs: number }
+);
 
-/** Makes attempt 1, logs it, and says what follows. Throws only what is not an attempt's outcome (a bug). */
+/** Makes attempt 1 and says what follows, with its log entry. Throws only what is not an attempt's outcome (a bug). */
 export async function firstAttempt(deps: FirstAttemptDeps, input: FirstAttemptInput): Promise<FirstAttemptOutcome> {
   const { entry, webhook, event, secrets } = input;
   const retry = resolveRetry(webhook);
@@ -50,8 +57,10 @@ export async function firstAttempt(deps: FirstAttemptDeps, input: FirstAttemptIn
     attempt,
     maximumAttempts: retry.maximumAttempts,
   };
+  let written: AttemptEntry | undefined;
+  const log = { recordAttempt: (e: AttemptEntry) => Promise.resolve(void (written = e)) };
   try {
-    await logged(deps.registry.deliveries, logFacts, async () => {
+    await logged(log, logFacts, async () => {
       const req = requestOrFail(webhook, event, secrets, entry.deliveryId);
       const policy = { timeoutMs: toMs(webhook.timeout), retry, successStatuses: webhook.successStatuses };
       const observer = { metricMeter: deps.metricMeter, workflowId: entry.deliveryId, runId: '' };
@@ -62,12 +71,12 @@ export async function firstAttempt(deps: FirstAttemptDeps, input: FirstAttemptIn
       );
       return { status: result.status };
     });
-    return { settled: 'delivered' };
+    return { attempt: written!, settled: 'delivered' };
   } catch (err) {
     if (!(err instanceof ApplicationFailure)) throw err;
     const after = err.nonRetryable ? undefined : retryAfterFirst(retry);
-    if (!after) return { settled: 'failed' };
-    return { retry: true, waitMs: retryAfterMsOf(err) ?? after.firstBackoffMs };
+    if (!after) return { attempt: written!, settled: 'failed' };
+    return { attempt: written!, retry: true, waitMs: retryAfterMsOf(err) ?? after.firstBackoffMs };
   }
 }
 

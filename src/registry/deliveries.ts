@@ -100,36 +100,7 @@ export class DeliveryRepository {
    * rows, e.g. a run in flight across the upgrade, gets its row here). The same attempt logged again replaces its row.
    */
   async recordAttempt(entry: AttemptEntry): Promise<void> {
-    await this.db.query(
-      `with d as (
-         insert into deliveries (id, tenant, webhook_id, event_id, event_type, state, attempts, last_status,
-           last_failure_type)
-         values ($1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::int, $8::int, $9::text)
-         on conflict (id) do update set state = excluded.state,
-           attempts = greatest(deliveries.attempts, excluded.attempts), last_status = excluded.last_status,
-           last_failure_type = excluded.last_failure_type, updated_at = now()
-         returning id
-       )
-       insert into delivery_attempts (delivery_id, attempt, status, duration_ms, failure_type, message, body_snippet)
-       select id, $7::int, $8::int, $10::int, $9::text, $11::text, $12::text from d
-       on conflict (delivery_id, attempt) do update set at = now(), status = excluded.status,
-         duration_ms = excluded.duration_ms, failure_type = excluded.failure_type, message = excluded.message,
-         body_snippet = excluded.body_snippet`,
-      [
-        deliveryIdOf(entry),
-        entry.tenant,
-        entry.webhookId,
-        entry.eventId,
-        entry.eventType,
-        entry.state,
-        entry.attempt,
-        entry.status ?? null,
-        entry.failureType ?? null,
-        Math.round(entry.durationMs),
-        entry.message ?? null,
-        entry.bodySnippet ?? null,
-      ],
-    );
+    await this.db.query(`with ${attemptCtes(1)} select count(*) from attempted`, attemptParams(entry));
   }
 
   /** Marks a delivery `skipped`. Without the event's type (the event is gone too), only one logged already. */
@@ -211,4 +182,46 @@ function toAttempt(row: AttemptRow): DeliveryAttempt {
     ...(row.message === null ? {} : { message: row.message }),
     ...(row.body_snippet === null ? {} : { bodySnippet: row.body_snippet }),
   };
+}
+
+/**
+ * An attempt's write as CTEs (`logged`: the delivery's row; `attempted`: the attempt's), its 12 parameters from
+ * `$at` in attemptParams' order: the statement of recordAttempt, and a part of the outbox's settle (outbox.ts).
+ */
+export function attemptCtes(at: number): string {
+  const $ = (i: number) => `$${at + i - 1}`;
+  return `logged as (
+         insert into deliveries (id, tenant, webhook_id, event_id, event_type, state, attempts, last_status,
+           last_failure_type)
+         values (${$(1)}::text, ${$(2)}::text, ${$(3)}::text, ${$(4)}::text, ${$(5)}::text, ${$(6)}::text,
+           ${$(7)}::int, ${$(8)}::int, ${$(9)}::text)
+         on conflict (id) do update set state = excluded.state,
+           attempts = greatest(deliveries.attempts, excluded.attempts), last_status = excluded.last_status,
+           last_failure_type = excluded.last_failure_type, updated_at = now()
+         returning id),
+       attempted as (
+         insert into delivery_attempts (delivery_id, attempt, status, duration_ms, failure_type, message, body_snippet)
+         select id, ${$(7)}::int, ${$(8)}::int, ${$(10)}::int, ${$(9)}::text, ${$(11)}::text, ${$(12)}::text from logged
+         on conflict (delivery_id, attempt) do update set at = now(), status = excluded.status,
+           duration_ms = excluded.duration_ms, failure_type = excluded.failure_type, message = excluded.message,
+           body_snippet = excluded.body_snippet
+         returning 1)`;
+}
+
+/** attemptCtes' 12 parameters. */
+export function attemptParams(entry: AttemptEntry): unknown[] {
+  return [
+    deliveryIdOf(entry),
+    entry.tenant,
+    entry.webhookId,
+    entry.eventId,
+    entry.eventType,
+    entry.state,
+    entry.attempt,
+    entry.status ?? null,
+    entry.failureType ?? null,
+    Math.round(entry.durationMs),
+    entry.message ?? null,
+    entry.bodySnippet ?? null,
+  ];
 }

@@ -98,21 +98,7 @@ export class LeaseRepository {
    * attempt or a run's retry.
    */
   async release(webhookId: string, holder: string): Promise<void> {
-    await this.db.query(
-      `with gone as (
-         delete from webhook_leases where webhook_id = $1 and holder = $2 and kind <> 'wait'
-         returning extract(epoch from now() - since)::float8 * 1000 as held_ms),
-       paced as (
-         insert into webhook_pace (webhook_id, average_ms) select $1, held_ms from gone
-         on conflict (webhook_id) do update set average_ms =
-           coalesce(webhook_pace.average_ms * (1 - $3::float8) + excluded.average_ms * $3::float8, excluded.average_ms))
-       update delivery_outbox set not_before = null where delivery_id = (
-         select delivery_id from delivery_outbox
-         where webhook_id = $1 and claimed_by is null and not_before > now() and delivery_id <> $2
-           and exists (select 1 from gone)
-         order by seq limit 1)`,
-      [webhookId, holder, NEWEST_WEIGHT],
-    );
+    await this.db.query(`with ${releaseCtes(1)} select 1`, releaseParams(webhookId, holder));
   }
 
   /** The slots held now (not expired: sending, or a turn kept for an attempt) and the deliveries waiting, of one webhook. */
@@ -158,6 +144,34 @@ export class LeaseRepository {
         : Math.max(state.next_ms ?? now, now) + (state.ahead * 1000) / req.ratePerSecond;
     return Math.round(Math.min(MAX_WAIT_MS, Math.max(MIN_WAIT_MS, Math.max(capAt, rateAt) - now)));
   }
+}
+
+/**
+ * A release (LeaseRepository.release) as CTEs (`gone`: the slot, `paced`: the average hold, `unparked`: the next
+ * parked delivery), its 3 parameters from `$at` in releaseParams' order: the statement of release, and a part of the
+ * outbox's settle (outbox.ts).
+ */
+export function releaseCtes(at: number): string {
+  const [webhook, holder, weight] = [`$${at}`, `$${at + 1}`, `$${at + 2}`];
+  return `gone as (
+         delete from webhook_leases where webhook_id = ${webhook}::text and holder = ${holder}::text and kind <> 'wait'
+         returning extract(epoch from now() - since)::float8 * 1000 as held_ms),
+       paced as (
+         insert into webhook_pace (webhook_id, average_ms) select ${webhook}::text, held_ms from gone
+         on conflict (webhook_id) do update set average_ms = coalesce(
+           webhook_pace.average_ms * (1 - ${weight}::float8) + excluded.average_ms * ${weight}::float8,
+           excluded.average_ms)),
+       unparked as (
+         update delivery_outbox set not_before = null where delivery_id = (
+           select delivery_id from delivery_outbox
+           where webhook_id = ${webhook}::text and claimed_by is null and not_before > now()
+             and delivery_id <> ${holder}::text and exists (select 1 from gone)
+           order by seq limit 1))`;
+}
+
+/** releaseCtes' 3 parameters. */
+export function releaseParams(webhookId: string, holder: string): unknown[] {
+  return [webhookId, holder, NEWEST_WEIGHT];
 }
 
 /** The webhook's slots and queue as this holder sees them, with the database's clock. */

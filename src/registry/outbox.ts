@@ -8,6 +8,8 @@
 // claim after a crash hands it to its run rather than sending attempt 1 again.
 import type { HookstepEvent } from '../contract';
 import type { Db } from './db';
+import { attemptCtes, attemptParams, deliveryIdOf, type AttemptEntry } from './deliveries';
+import { releaseCtes, releaseParams } from './leases';
 import { claimWithSlots } from './outboxClaim';
 
 /** The channel a publish notifies (in its transaction, so on commit) and dispatchers listen on. */
@@ -110,17 +112,34 @@ export class OutboxRepository {
     );
   }
 
+  /**
+   * The first attempt ended: in one statement, it is logged (DeliveryRepository.recordAttempt), its slot freed
+   * (LeaseRepository.release, which lets the webhook's next parked delivery go), and the delivery leaves the outbox
+   * (`next` "done": settled) or is marked for its run (`first_wait_ms`: the wait before attempt 2). All or nothing, so a
+   * delivery is never settled unlogged, nor logged and left to be sent again.
+   */
+  async settleFirst(attempt: AttemptEntry, next: 'done' | { waitMs: number }): Promise<void> {
+    const logged = attemptParams(attempt);
+    const id = logged.length + 1;
+    const [entry, wait] = [`$${id}`, `$${id + 1}`];
+    await this.db.query(
+      `with ${attemptCtes(1)}, ${releaseCtes(id + 2)},
+       left_outbox as (delete from delivery_outbox where delivery_id = ${entry}::text and ${wait}::int is null),
+       failed as (update delivery_outbox set first_wait_ms = ${wait}::int
+         where delivery_id = ${entry}::text and ${wait}::int is not null)
+       select count(*) from attempted`,
+      [
+        ...logged,
+        deliveryIdOf(attempt),
+        next === 'done' ? null : Math.round(next.waitMs),
+        ...releaseParams(attempt.webhookId, deliveryIdOf(attempt)),
+      ],
+    );
+  }
+
   /** The delivery left the outbox: settled by its first attempt, or handed to its own run. */
   async done(deliveryId: string): Promise<void> {
     await this.db.query('delete from delivery_outbox where delivery_id = $1', [deliveryId]);
-  }
-
-  /** Attempt 1 failed and will be retried by a run: recorded before the run starts, so a crash cannot send it again. */
-  async firstFailed(deliveryId: string, waitMs: number): Promise<void> {
-    await this.db.query('update delivery_outbox set first_wait_ms = $2 where delivery_id = $1', [
-      deliveryId,
-      Math.round(waitMs),
-    ]);
   }
 
   /** Gives a claimed delivery back, due again in `waitMs` (its webhook was full after all, or its run not started). */

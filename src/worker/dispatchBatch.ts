@@ -11,7 +11,7 @@ import { deliveryStartOptions, tenantScope, toMs, type HookstepEvent, type Webho
 import type { OutboxEntry, Registry } from '../registry';
 import type { EventDeliveryInput } from '../../workflows/eventDelivery';
 
-export interface BatchDeps extends FirstAttemptDeps {
+export interface BatchDeps extends Omit<FirstAttemptDeps, 'registry'> {
   registry: Registry;
   client: Client;
   taskQueue: string;
@@ -142,15 +142,14 @@ async function send(deps: BatchDeps, entry: OutboxEntry, webhook: Webhook, secre
   let outcome;
   try {
     outcome = await firstAttempt(deps, { entry, webhook, secrets, event });
-  } finally {
-    await deps.registry.leases.release(webhook.id, entry.deliveryId).catch((err: unknown) => {
-      deps.warn('could not free a slot of a webhook', { webhookId: webhook.id, error: (err as Error).message });
-    });
+  } catch (err) {
+    await deps.registry.leases.release(webhook.id, entry.deliveryId).catch(() => undefined);
+    throw err;
   }
-  // The slot freed let the webhook's next parked delivery go (LeaseRepository.release): it waited in the outbox.
-  if ('settled' in outcome) return deps.registry.outbox.done(entry.deliveryId);
-  // Recorded before the run starts: a claim after a crash starts the run, and never sends attempt 1 again.
-  await deps.registry.outbox.firstFailed(entry.deliveryId, outcome.waitMs);
+  // Logged, slot freed (the webhook's next parked delivery goes), and out of the outbox or marked for its run, in one
+  // statement. A retry's mark comes before its run starts: a claim after a crash starts the run, never attempt 1 again.
+  if (!('retry' in outcome)) return deps.registry.outbox.settleFirst(outcome.attempt, 'done');
+  await deps.registry.outbox.settleFirst(outcome.attempt, { waitMs: outcome.waitMs });
   await handOver(deps, entry, webhook, event.type, outcome.waitMs);
 }
 

@@ -11,7 +11,7 @@
 // two writes, which no signal can aim at: it is that in-process death on both databases.
 import type { ServerResponse } from 'node:http';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { openRegistry, type Registry } from '../../src/registry';
+import { deliveryIdOf, openRegistry, type AttemptEntry, type Registry } from '../../src/registry';
 import { DEFAULT_TENANT, tenantScope } from '../../src/contract';
 import { delivered, queued, settled, unique, useEventStack, type EventStack } from '../helpers/events';
 import { createDatabase } from '../helpers/postgres';
@@ -124,6 +124,9 @@ async function holdingReceiver(stack: EventStack) {
     },
   };
 }
+
+/** The delivery an outbox call is about: its ID (done), or the attempt it logs (settleFirst). */
+const deliveryOf = (arg: unknown) => (typeof arg === 'string' ? arg : deliveryIdOf(arg as AttemptEntry));
 
 const webhookIdOf = (headers: Record<string, unknown>) => String(headers['webhook-id']);
 
@@ -241,10 +244,11 @@ describe.each(databases())('published events across a worker crash on $name', (d
     60_000,
   );
 
-  // Where the first worker dies: once attempt 1's failure is recorded, before its run is started; or once the run is
-  // started, before the delivery leaves the outbox (the next worker's start is then refused by the run's ID).
+  // Where the first worker dies: once attempt 1's failure is recorded (the settle that logs it and marks it for its
+  // run), before its run is started; or once the run is started, before the delivery leaves the outbox (the next
+  // worker's start is then refused by the run's ID).
   test.each([
-    ['its failure was recorded', 'firstFailed', 'after'],
+    ['its failure was recorded', 'settleFirst', 'after'],
     ['its run was started', 'done', 'before'],
   ] as const)(
     'a retryable first attempt, then a crash once %s: one run, <webhook id>/<event id>, and attempt 1 is not sent again',
@@ -262,7 +266,7 @@ describe.each(databases())('published events across a worker crash on $name', (d
       const eventId = unique('evt');
       const id = `${hook.id}/${eventId}`;
       const first = await mortalWorker(stack, (repository, m, args) =>
-        repository === 'outbox' && m === method && args[0] === id ? when : undefined,
+        repository === 'outbox' && m === method && deliveryOf(args[0]) === id ? when : undefined,
       );
       await stack.api().events.publish({ id: eventId, type, entity: { id: 1, type: 'order' } });
       await first.died;
@@ -277,7 +281,7 @@ describe.each(databases())('published events across a worker crash on $name', (d
       expect(row.first_wait_ms).toBe(3000);
       const { client } = stack.temporal();
       const described = client.workflow.getHandle(id).describe();
-      if (method === 'firstFailed') await expect(described).rejects.toBeInstanceOf(WorkflowNotFoundError);
+      if (method === 'settleFirst') await expect(described).rejects.toBeInstanceOf(WorkflowNotFoundError);
       else await expect(described).resolves.toMatchObject({ workflowId: id });
       expect(r.requests).toHaveLength(1);
 
