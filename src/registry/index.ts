@@ -15,6 +15,7 @@ import { migrate } from './migrations';
 import { SecretBox, type SealingKeys } from './secretBox';
 import { SignInLinkRepository } from './signInLinks';
 import { WebhookRepository } from './webhooks';
+import { startVacuum } from './vacuum';
 
 export { API_KEY_PREFIX, hashApiKey, newApiKey } from './apiKeys';
 export { SIGN_IN_LINK_TTL_MS, SIGN_IN_TOKEN_PREFIX } from './signInLinks';
@@ -68,6 +69,7 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     await db.close();
     throw err;
   }
+  const stopVacuum = startVacuum(db);
   return {
     webhooks,
     health: new WebhookHealthRepository(db),
@@ -82,6 +84,9 @@ export async function openRegistry(options: DbOptions, keys?: SealingKeys): Prom
     leases: new LeaseRepository(db),
     outbox: new OutboxRepository(db),
     db,
-    close: () => db.close(),
+    async close() {
+      stopVacuum();
+      await db.close();
+    },
   };
 }
