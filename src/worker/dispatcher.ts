@@ -40,8 +40,14 @@ export const CLAIM_MS = LEASE_MARGIN_MS;
 export const POLL_MS = 500;
 /** A look for a delivery due again comes this much after it is due (the database's clock decides it is). */
 const DUE_MARGIN_MS = 5;
-/** The least time between two claims of one dispatcher while the last found deliveries, in ms. */
-export const CLAIM_GAP_MS = 10;
+/**
+ * The least time between two claims of one dispatcher while the last found deliveries, in ms. A claim and its batch's
+ * reads cost about 8 statements whatever the batch's size, so under a stream of publishes a wider gap makes fewer,
+ * fuller batches: with 20 ms rather than 10, figure 11's stream cost 0.18x a step's CPU rather than 0.21x (two runs,
+ * each its own ratio), and a fast endpoint's p99 beside a slow backlog (figure 13) stayed at 1.22x its p99 alone. A
+ * claim after a quiet spell is not delayed.
+ */
+export const CLAIM_GAP_MS = 20;
 /** After a registry that failed, the next try waits this long. */
 const FAILED_WAIT_MS = 2_000;
 
