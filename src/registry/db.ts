@@ -35,6 +35,13 @@ export async function openDb(options: DbOptions): Promise<Db> {
 async function openPostgres(url: string): Promise<Db> {
   const { Pool } = await import('pg');
   const pool: Pool = new Pool({ connectionString: url, max: 10 });
+  // An idle connection that dies (the server restarted, the backend terminated) is an 'error' of the pool, which would
+  // end the process without a listener (node-postgres #1324, #2780): it is reported, and the next query connects anew.
+  pool.on('error', (err) => {
+    process.stderr.write(
+      `hookstep: a registry connection failed while idle; the next query reconnects: ${err.message}\n`,
+    );
+  });
   const where = new URL(url);
   return {
     ...onPool(pool),
@@ -72,11 +79,17 @@ function onPool(pool: Pool): Pick<Db, 'query' | 'transaction'> {
   // (a conflict the caller expects included), and with it the connection's prepared statements; a broken connection
   // is dropped by the pool all the same. On PGlite, whose adapter has one shared connection, a dropped client's end
   // would also reach the client that replaces it ("Connection terminated unexpectedly").
+  // While checked out, a client whose connection dies (the server restarted, the backend terminated) emits 'error'
+  // besides failing its query; with no listener that would end the process (node-postgres #1324, #3083). The query's
+  // own rejection reports it, and the pool drops the broken client when it is given back.
   const withClient = async <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => {
     const client = await pool.connect();
+    const reported = () => undefined;
+    client.on('error', reported);
     try {
       return await fn(client);
     } finally {
+      client.off('error', reported);
       client.release();
     }
   };
