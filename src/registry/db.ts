@@ -57,8 +57,9 @@ async function openPostgres(url: string): Promise<Db> {
  * statement (named by its text's hash), so each connection parses and plans it once and then only binds and runs it:
  * on PGlite the event path's statements then cost 2.5x less CPU (bench/statements.ts: 1.9 ms a delivery against 4.8,
  * one at a time), and a PostgreSQL server saves the same planning. Statements without parameters (migrations' DDL, a
- * few reads) are not kept. A statement a migration made stale is prepared again (stalePlan). Named statements need a session per connection: a
- * PgBouncer in front must run in session mode, or keep prepared statements (max_prepared_statements, 1.21 and on).
+ * few reads) are not kept. A statement a migration made stale is prepared again (stalePlan). Named statements need a
+ * session per connection: a PgBouncer in front must run in session mode, or keep prepared statements
+ * (max_prepared_statements, 1.21 and on).
  */
 function onPool(pool: Pool): Pick<Db, 'query' | 'transaction'> {
   const run = async <T>(client: PoolClient, sql: string, params: unknown[] | undefined, inTx: boolean) => {
@@ -167,18 +168,19 @@ async function openPglite(dataDir: string | undefined): Promise<Db> {
   const db: PGlite = await PGlite.create(dataDir);
   // One connection, never closed while the registry is open: its session holds the prepared statements.
   const pool: Pool = new Pool({ ...createPgConfig(db), max: 1, idleTimeoutMillis: 0 });
+  const onOne = onPool(pool);
   return {
-    ...onPool(pool),
+    ...onOne,
     description: dataDir ? `PGlite at ${dataDir}` : 'PGlite in memory',
     autovacuum: false,
     async listen(channel, onNotify) {
       const stop = db.onNotification((heard) => {
         if (heard === channel) onNotify();
       });
-      await pool.query(`listen ${quoted(channel)}`);
+      await onOne.query(`listen ${quoted(channel)}`);
       return async () => {
         stop();
-        await pool.query(`unlisten ${quoted(channel)}`).catch(() => undefined);
+        await onOne.query(`unlisten ${quoted(channel)}`).catch(() => undefined);
       };
     },
     async close() {
