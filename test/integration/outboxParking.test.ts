@@ -9,15 +9,21 @@ import { until } from '../helpers/until';
 describe.each(registryDatabases())('the outbox parks and frees on $name', (database) => {
   const stack = useEventStack('outbox-parking', database, { worker: false });
 
-  test('with maxInFlight 1 a claim takes one delivery and parks the next; any freed slot un-parks it at once', async () => {
-    const { outbox, leases } = stack.registry();
+  /** A webhook with `maxInFlight` and three events queued for it, in order (no worker runs): their delivery IDs. */
+  async function threeQueued(maxInFlight: number) {
     const type = unique('order.created');
     const hook = await stack
       .api()
-      .webhooks.create({ label: 'one', event: type, url: 'https://a.example/h', maxInFlight: 1 });
+      .webhooks.create({ label: `cap ${maxInFlight}`, event: type, url: 'https://a.example/h', maxInFlight });
     const ids = [unique('e1'), unique('e2'), unique('e3')];
     for (const id of ids) await stack.api().events.publish({ id, type, entity: { id: 1, type: 'order' } });
-    const [first, second, third] = ids.map((id) => `${hook.id}/${id}`);
+    return { hook, deliveries: ids.map((id) => `${hook.id}/${id}`) };
+  }
+
+  test('with maxInFlight 1 a claim takes one delivery and parks the next; any freed slot un-parks it at once', async () => {
+    const { outbox, leases } = stack.registry();
+    const { hook, deliveries } = await threeQueued(1);
+    const [first, second, third] = deliveries;
     const parkMs = 60_000;
     const claim = () => outbox.claim(unique('dispatcher'), 10, CLAIM_MS, parkMs);
 
@@ -52,13 +58,8 @@ describe.each(registryDatabases())('the outbox parks and frees on $name', (datab
       'delivery is claimed again with a slot',
     async () => {
       const { outbox, leases } = stack.registry();
-      const type = unique('order.created');
-      const hook = await stack
-        .api()
-        .webhooks.create({ label: 'two', event: type, url: 'https://a.example/h', maxInFlight: 2 });
-      const ids = [unique('a'), unique('b'), unique('c')];
-      for (const id of ids) await stack.api().events.publish({ id, type, entity: { id: 1, type: 'order' } });
-      const [sending, next] = ids.map((id) => `${hook.id}/${id}`);
+      const { hook, deliveries } = await threeQueued(2);
+      const [sending, next] = deliveries;
       // The dead dispatcher's claim and slot, for 1 s: it never frees them.
       expect((await outbox.claim(unique('dead'), 1, 1_000, 60_000)).map((e) => e.deliveryId)).toEqual([sending]);
       // Another dispatcher gets the next one with the last slot; the third is parked; the dead one's is not taken.
