@@ -22,6 +22,9 @@ RUN npm run build
 # ---- runtime: production dependencies and the compiled output only ----
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production
+# glibc's mmap threshold fixed at its default, which turns off its dynamic raise: about half the memory a run in
+# flight (src/worker/allocator.ts, docs/performance.md figure 10).
+ENV MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 
 # The worker bundles workflow code with webpack/swc at start-up, and those come

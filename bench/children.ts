@@ -1,6 +1,7 @@
 // Starts the bench's own processes (receiver, workers, the Go floor) and waits for their ready line.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { ALLOCATOR_ENV } from '../src/worker/allocator';
 import type { BenchWorkerConfig } from './worker';
 
 export interface Child<T> {
@@ -89,8 +90,18 @@ export async function startReceiver(): Promise<Receiver> {
   };
 }
 
-export function startWorker(config: BenchWorkerConfig, nodeArgs: string[] = []): Promise<Child<{ ready: true }>> {
-  return startChild('worker.ts', { HOOKSTEP_BENCH_WORKER: JSON.stringify(config) }, nodeArgs);
+/**
+ * A bench worker process. hookstep's starts with the allocator setting its launchers set (package.json's scripts, the
+ * Dockerfile; src/worker/allocator.ts) unless `plainMalloc`; the naive baseline with the C library's defaults, as the
+ * usual Temporal worker runs.
+ */
+export function startWorker(
+  config: BenchWorkerConfig,
+  nodeArgs: string[] = [],
+  plainMalloc = false,
+): Promise<Child<{ ready: true }>> {
+  const allocator = config.kind === 'hookstep' && !plainMalloc ? ALLOCATOR_ENV : {};
+  return startChild('worker.ts', { HOOKSTEP_BENCH_WORKER: JSON.stringify(config), ...allocator }, nodeArgs);
 }
 
 const GO_FLOOR_DIR = join(__dirname, 'baselines', 'go-floor');

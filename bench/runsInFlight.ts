@@ -7,6 +7,7 @@
 //                                                             # thread: debugMode); N = 0 is the baseline
 //   npx tsx bench/runsInFlight.ts --node '--max-semi-space-size=4'   # node flags for the worker process
 //   npx tsx bench/runsInFlight.ts --throughput 1000       # and a burst of 1,000 to /ok: rate and worker CPU a run
+//   npx tsx bench/runsInFlight.ts --plain-malloc          # without the allocator setting hookstep's launchers set
 import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,6 +31,7 @@ const { values: args } = parseArgs({
     snapshot: { type: 'boolean', default: false },
     throughput: { type: 'string', default: '0' },
     node: { type: 'string', default: '' },
+    'plain-malloc': { type: 'boolean', default: false },
   },
 });
 const counts = args.counts.split(',').map(Number);
@@ -53,7 +55,8 @@ async function main(): Promise<void> {
       .join(' ')} on ${cpus().length} cores`,
   );
   log(
-    `state ${state}, worker options ${JSON.stringify(workerOptions)}, node ${nodeArgs.join(' ') || '(defaults)'}` +
+    `state ${state}, worker options ${JSON.stringify(workerOptions)}, node ${nodeArgs.join(' ') || '(defaults)'}, ` +
+      `${args['plain-malloc'] ? 'plain malloc' : "hookstep's allocator setting"}` +
       (args.snapshot ? ', heap snapshots' : ''),
   );
   try {
@@ -97,6 +100,7 @@ async function withWorker<T>(
       ...config,
     },
     bench.workerNodeArgs,
+    args['plain-malloc'],
   );
   try {
     return await fn(worker);

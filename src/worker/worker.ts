@@ -7,6 +7,7 @@ import { createActivities, jsonLineLog, type AttemptLog, type RegistrySource } f
 import { DestinationPolicy, type Cidr } from '../../activities/destination';
 import { createAgent } from '../../activities/http';
 import { DEFAULT_MAX_CONCURRENT_DELIVERIES, DEFAULT_NAMESPACE, DEFAULT_TASK_QUEUE } from '../contract';
+import { allocatorHint, glibcVersion } from './allocator';
 import { EventDispatcher } from './dispatcher';
 import { PAYLOAD_CONVERTER_PATH, WORKFLOW_BUNDLER_OPTIONS, WORKFLOWS_PATH } from './bundle';
 import { requireSearchAttributes } from './searchAttributes';
@@ -50,6 +51,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Hookst
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   await requireSearchAttributes(options.connection, namespace);
   const deliveries = options.maxConcurrentDeliveries ?? DEFAULT_MAX_CONCURRENT_DELIVERIES;
+  const hint = allocatorHint(process.env, glibcVersion());
+  if (hint) Runtime.instance().logger.info(hint);
   // As many connections per origin as deliveries: every delivery in flight is on the wire, none waits in the pool's
   // queue while its attempt's timeout runs (with the pool's former 256, the 257th slow receiver's did).
   const agent: Agent = createAgent({
