@@ -25,6 +25,17 @@ export interface Db {
 
 export type Queryable = Pick<Db, 'query'>;
 
+/**
+ * A query on a registry after its close(): final, unlike a failed connection, which the next query replaces. Whoever
+ * polls the registry (the event dispatcher) stops on it instead of trying again forever.
+ */
+export class RegistryClosedError extends Error {
+  override name = 'RegistryClosedError';
+  constructor() {
+    super('the registry was closed');
+  }
+}
+
 export type DbOptions = { url: string } | { dataDir: string } | { memory: true };
 
 export async function openDb(options: DbOptions): Promise<Db> {
@@ -84,6 +95,8 @@ function onPool(pool: Pool): Pick<Db, 'query' | 'transaction'> {
   // besides failing its query; with no listener that would end the process (node-postgres #1324, #3083). The query's
   // own rejection reports it, and the pool drops the broken client when it is given back.
   const withClient = async <T>(fn: (client: PoolClient) => Promise<T>): Promise<T> => {
+    // pg's own error here ("Cannot use a pool after calling end on the pool") reads like any failed connection.
+    if (pool.ending) throw new RegistryClosedError();
     const client = await pool.connect();
     const reported = () => undefined;
     client.on('error', reported);

@@ -22,7 +22,7 @@ export { SIGN_IN_LINK_TTL_MS, SIGN_IN_TOKEN_PREFIX } from './signInLinks';
 export { SECRET_GRACE_MS, newSigningSecret } from './webhooks';
 export { deliveryIdOf, type AttemptEntry, type DeliveryFilter } from './deliveries';
 export { automationRunIdOf, type AutomationRunEnd, type AutomationRunFilter } from './automationRuns';
-export type { Db, DbOptions } from './db';
+export { RegistryClosedError, type Db, type DbOptions } from './db';
 export type { Claim } from './idempotency';
 export type { PlannedResend } from './resends';
 export type { SealingKeys } from './secretBox';

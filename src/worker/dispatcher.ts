@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Dispatcher } from 'undici';
 import type { AttemptLog, AttemptObserver } from '../../activities/inspect';
-import { OUTBOX_CHANNEL, type Registry } from '../registry';
+import { OUTBOX_CHANNEL, RegistryClosedError, type Registry } from '../registry';
 import { LEASE_MARGIN_MS } from '../../activities/fairness';
 import { dispatchBatch } from './dispatchBatch';
 
@@ -131,6 +131,13 @@ export class EventDispatcher {
     try {
       entries = await registry.outbox.claim(this.id, Math.min(room, BATCH), CLAIM_MS);
     } catch (err) {
+      if (err instanceof RegistryClosedError) {
+        // Closed under a running dispatcher (its owner stopped in the wrong order): nothing will ever be claimed, and
+        // polling on would keep the process alive.
+        this.warn('the registry was closed; the dispatcher stops', {});
+        this.shutdown();
+        return 0;
+      }
       this.warn('could not claim deliveries from the outbox', { error: (err as Error).message });
       await this.idle(FAILED_WAIT_MS);
       return 0;
