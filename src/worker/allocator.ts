@@ -20,9 +20,9 @@ const TUNED = ['MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_', 'MALLOC_TOP_P
 
 /**
  * The one-line hint a worker logs at start when it runs on glibc with the dynamic mmap threshold still on, else
- * undefined. `glibcVersion` is the running glibc's (undefined on musl, macOS and Windows). Setting any of M_MMAP_THRESHOLD,
- * M_TRIM_THRESHOLD, M_TOP_PAD or M_MMAP_MAX turns the dynamic threshold off (mallopt(3)), and a preloaded allocator
- * (LD_PRELOAD) or glibc tunables are the operator's own choice: no hint then.
+ * undefined. `glibcVersion` is the running glibc's (undefined on musl, macOS and Windows). Setting any of
+ * M_MMAP_THRESHOLD, M_TRIM_THRESHOLD, M_TOP_PAD or M_MMAP_MAX turns the dynamic threshold off (mallopt(3)), and a
+ * preloaded allocator (LD_PRELOAD) or glibc's malloc tunables are the operator's own choice: no hint then.
  */
 export function allocatorHint(env: NodeJS.ProcessEnv, glibcVersion: string | undefined): string | undefined {
   if (!glibcVersion) return undefined;
