@@ -103,4 +103,9 @@ if __name__ == "__main__":
     if len(sys.argv) not in (3, 4):
         sys.exit("usage: example.py <url answering 2xx> <url answering 4xx> [workflow id prefix]")
     prefix = sys.argv[3] if len(sys.argv) == 4 else f"py-order-9-{uuid.uuid4()}"
-    print(json.dumps(asyncio.run(main(sys.argv[1], sys.argv[2], prefix)), ensure_ascii=False))
+    print(json.dumps(asyncio.run(main(sys.argv[1], sys.argv[2], prefix)), ensure_ascii=False), flush=True)
+    # The SDK's native client threads can outlive the event loop, and the interpreter's finalization then sometimes
+    # aborts a short-lived process after its work is done ("PyGILState_Release ... finalizing", temporalio/sdk-python
+    # #300; seen once in hookstep's CI). Everything is written: end without finalizing.
+    sys.stderr.flush()
+    os._exit(0)
