@@ -1,8 +1,8 @@
 // A worker's memory follows its deliveries bound: its sticky cache holds that many runs, and runs waiting on a retry's
 // backoff past it are evicted and replayed when they wake (docs/_pending/memory.md).
 // And a worker started as hookstep's launchers start it holds its runs in about half the memory.
-import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
+import { rssBytes } from '../../bench/proc';
 import { ALLOCATOR_ENV, glibcVersion } from '../../src/worker/allocator';
 import { endsWithin } from '../helpers/ending';
 import { json, startReceiver } from '../helpers/receiver';
@@ -77,7 +77,7 @@ const onGlibc = Boolean(glibcVersion());
         // Warm-up, so that code loaded and pools filled on first use count as idle.
         for (let i = 0; i < 20; i++) await (await start('/ok', i)).result();
         await settle();
-        const idle = rss(worker.child.pid!);
+        const idle = rssBytes(worker.child.pid!);
         const handles = await Promise.all(Array.from({ length: held }, (_, i) => start('/hold', i)));
         await until(
           () => Promise.resolve(waiting.length >= held || undefined),
@@ -85,7 +85,7 @@ const onGlibc = Boolean(glibcVersion());
           60_000,
         );
         await settle();
-        perRun[name] = (rss(worker.child.pid!) - idle) / held;
+        perRun[name] = (rssBytes(worker.child.pid!) - idle) / held;
         for (const res of waiting.splice(0)) json(res, 200, { ok: true });
         await Promise.all(handles.map((h) => h.result()));
         output[name] = worker.output();
@@ -103,11 +103,6 @@ const onGlibc = Boolean(glibcVersion());
   },
   240_000,
 );
-
-/** Resident memory of `pid` in bytes, from /proc. */
-function rss(pid: number): number {
-  return Number(readFileSync(`/proc/${pid}/statm`, 'utf8').split(' ')[1]) * 4096;
-}
 
 /** Lets the process finish what the last step set off (collections, pools) before its memory is read. */
 function settle(): Promise<void> {
